@@ -1,0 +1,13 @@
+/** One subcommand of the `bakehouse` command line. */
+export interface Command {
+  /** One line for the command list. */
+  readonly summary: string;
+  /** Runs the command with its own arguments; resolves to the exit code. */
+  run(argv: readonly string[]): Promise<number>;
+}
+
+/**
+ * Every subcommand, by name. Each lives in its own file under bin/ and is
+ * registered here.
+ */
+export const commands: Record<string, Command> = {};
