@@ -1,0 +1,92 @@
+import type { PhaseName, Platform } from '../config/plan.ts';
+
+/**
+ * The runner fleet port: machines that run a job's phases. EC2 instances
+ * driven by SSM Run Command on AWS; folders and bash processes locally.
+ */
+
+/** An image resolved to something a runner can start from. */
+export interface ResolvedImage {
+  /** The name as first written by its owner (custom) or the catalog (base). */
+  readonly name: string;
+  readonly platform: Platform;
+  /** An AMI id on AWS; a snapshot folder (or empty for a base image) locally. */
+  readonly ref: string;
+  /** The custom image version, absent for base images. */
+  readonly version?: number;
+  /** True for a base image from the catalog. */
+  readonly base: boolean;
+}
+
+/** What a runner is launched for. */
+export interface RunnerSpec {
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly image: ResolvedImage;
+  /** ISO time after which the reaper may terminate the runner. */
+  readonly expiresAt: string;
+}
+
+/** One phase sent to a runner: a script generated for the runner's shell. */
+export interface PhaseCommand {
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly runnerId: string;
+  readonly phase: PhaseName;
+  readonly shell: 'bash' | 'powershell';
+  /** The whole generated script of the phase. */
+  readonly script: string;
+  readonly timeoutSeconds: number;
+  /**
+   * The callback token the result goes back with: a Step Functions task
+   * token on AWS, `<buildId>/<jobId>/<phase>` locally.
+   */
+  readonly callbackToken: string;
+}
+
+/** A message added through the build worker API (`appveyor AddMessage`). */
+export interface BuildMessage {
+  readonly message: string;
+  readonly category: 'Information' | 'Warning' | 'Error';
+  readonly details?: string;
+}
+
+/** How a phase ended, as the runner reports it. */
+export interface PhaseResult {
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly phase: PhaseName;
+  readonly callbackToken: string;
+  /**
+   * `succeeded` and `failed` follow the exit code; `exited-green` is an
+   * `exit 0` or `appveyor exit` that ends the job early; `timed-out` and
+   * `runner-lost` come from the fleet, not the script.
+   */
+  readonly outcome: 'succeeded' | 'failed' | 'exited-green' | 'timed-out' | 'runner-lost';
+  readonly exitCode: number;
+  readonly durationMs: number;
+  /** Variables set by `appveyor SetVariable` during the phase. */
+  readonly variables: Readonly<Record<string, string>>;
+  readonly messages: readonly BuildMessage[];
+  /** Where the phase's whole output is kept: a file path or a log stream. */
+  readonly logPointer: string;
+}
+
+/** The runner fleet port. */
+export interface RunnerFleet {
+  /** Starts a runner from the job's image; resolves to its id. */
+  launch(spec: RunnerSpec): Promise<string>;
+  /** Starts a phase; its result comes back through the callback, not here. */
+  startPhase(command: PhaseCommand): Promise<void>;
+  /** Ends a runner; ending one already gone is not an error. */
+  terminate(runnerId: string, reason: string): Promise<void>;
+}
+
+/**
+ * The task callback port: how a waiting state learns its phase finished.
+ * SendTaskSuccess / SendTaskFailure on AWS; resolving the pending local task.
+ */
+export interface TaskCallbacks {
+  succeed(token: string, output: Readonly<Record<string, unknown>>): Promise<void>;
+  fail(token: string, error: string, cause: string): Promise<void>;
+}
