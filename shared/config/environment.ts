@@ -1,0 +1,97 @@
+/**
+ * Reads `environment:`: a flat map, or `global:` and `matrix:` (rows of
+ * variables, one job each), with flat keys beside `matrix:` counted as global.
+ * `NAME: { secure: ... }` stays ciphertext, flagged secure.
+ */
+import type { EnvironmentConfig } from './config.ts';
+import type { DiagnosticSink } from './diagnostics.ts';
+import type { EnvironmentVariable } from './plan.ts';
+import { isNull, type YamlEntry, type YamlMap, type YamlNode } from './yaml-node.ts';
+
+function readVariable(
+  entry: YamlEntry,
+  path: string,
+  sink: DiagnosticSink,
+): EnvironmentVariable | undefined {
+  const { key: name, value } = entry;
+  if (isNull(value)) return { name, value: '', secure: false };
+  if (value.kind === 'scalar') return { name, value: value.text, secure: false };
+  if (value.kind === 'seq' && value.items.every((item) => item.kind === 'scalar')) {
+    sink.warn(`"${path}" is a list; its items are joined with spaces`, value, path);
+    const texts = value.items.map((item) => (item.kind === 'scalar' ? item.text : ''));
+
+    return { name, value: texts.join(' '), secure: false };
+  }
+  const secure = value.kind === 'map' ? value.entries[0] : undefined;
+  if (value.kind === 'map' && value.entries.length === 1 && secure?.key === 'secure') {
+    if (secure.value.kind === 'scalar') {
+      return { name, value: secure.value.text, secure: true };
+    }
+  }
+  sink.error(`"${path}" value must be a string or { secure: <value> }`, value, path);
+
+  return undefined;
+}
+
+function readVariables(map: YamlMap, path: string, sink: DiagnosticSink) {
+  return map.entries.flatMap((entry) => {
+    const variable = readVariable(entry, `${path}.${entry.key}`, sink);
+
+    return variable ? [variable] : [];
+  });
+}
+
+function readRows(node: YamlNode, sink: DiagnosticSink): EnvironmentVariable[][] {
+  if (isNull(node)) return [];
+  if (node.kind !== 'seq') {
+    sink.error('"environment.matrix" must be a list of variable maps', node);
+
+    return [];
+  }
+
+  return node.items.flatMap((row, index) => {
+    const path = `environment.matrix[${index}]`;
+    if (isNull(row)) return [];
+    if (row.kind !== 'map') {
+      sink.error(`"${path}" must be a map of variables`, row, path);
+
+      return [];
+    }
+
+    return [readVariables(row, path, sink)];
+  });
+}
+
+/** Reads the `environment:` node of a configuration. */
+export function readEnvironment(node: YamlNode, sink: DiagnosticSink): EnvironmentConfig {
+  if (isNull(node)) return { global: [], matrix: [] };
+  if (node.kind !== 'map') {
+    sink.error('"environment" must be a map of variables', node, 'environment');
+
+    return { global: [], matrix: [] };
+  }
+  const global: EnvironmentVariable[] = [];
+  let matrix: EnvironmentVariable[][] = [];
+  for (const entry of node.entries) {
+    if (entry.key === 'matrix') matrix = readRows(entry.value, sink);
+    else if (entry.key === 'global' && entry.value.kind === 'map') {
+      global.push(...readVariables(entry.value, 'environment.global', sink));
+    } else if (entry.key !== 'global' || !isNull(entry.value)) {
+      const variable = readVariable(entry, `environment.${entry.key}`, sink);
+      if (variable) global.push(variable);
+    }
+  }
+
+  return { global, matrix };
+}
+
+/** Variables of `over` replace those of `base` by name (case-insensitively). */
+export function mergeVariables(
+  base: readonly EnvironmentVariable[],
+  over: readonly EnvironmentVariable[],
+): EnvironmentVariable[] {
+  const names = new Set(over.map((variable) => variable.name.toLowerCase()));
+  const kept = base.filter((variable) => !names.has(variable.name.toLowerCase()));
+
+  return [...kept, ...over];
+}

@@ -1,0 +1,175 @@
+/**
+ * Reads appveyor.yml text into a located {@link YamlNode} tree, with the YAML
+ * that real files use: anchors and aliases (and `<<` merge keys), block
+ * scalars, CRLF line endings, a top-level list of configurations. Duplicate
+ * keys, tabs and syntax errors come back as located errors, never exceptions.
+ */
+import {
+  Alias,
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  Scalar,
+} from 'yaml';
+import { DiagnosticSink } from './diagnostics.ts';
+import type { SourcePosition } from './plan.ts';
+import { reindentQuotedContinuations } from './repair.ts';
+import { isNull, type YamlEntry, type YamlNode } from './yaml-node.ts';
+
+/** The most nodes one file may expand to through aliases (guards alias bombs). */
+const maxNodes = 100_000;
+
+/** A loaded file: its root node (absent for an empty file) or its errors. */
+export interface LoadedYaml {
+  readonly root?: YamlNode;
+  readonly sink: DiagnosticSink;
+}
+
+class TooManyNodes extends Error {}
+
+function reasonOf(code: string, message: string, source: string, offset: number): string {
+  if (code === 'DUPLICATE_KEY') {
+    const key = /^[^:\n]*/.exec(source.slice(offset))?.[0].trim() ?? '';
+
+    return `Duplicate key '${key.replace(/^["']|["']$/g, '')}'`;
+  }
+
+  return (message.split(' at line ')[0] ?? message).trim();
+}
+
+function strictParse(text: string) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    schema: 'failsafe',
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+  });
+
+  return { doc, lineCounter };
+}
+
+class Converter {
+  private count = 0;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    private readonly sink: DiagnosticSink,
+  ) {}
+
+  at(offset: number | undefined): SourcePosition {
+    const { line, col } = this.lines.linePos(offset ?? 0);
+
+    return { line, column: col };
+  }
+
+  node(node: unknown, fallback: SourcePosition): YamlNode {
+    this.count += 1;
+    if (this.count > maxNodes) throw new TooManyNodes();
+    if (node instanceof Alias) return this.node(node.resolve(this.doc), fallback);
+    if (isScalar(node)) {
+      const plain = node.type === Scalar.PLAIN;
+      const text = node.value === null ? '' : String(node.value);
+
+      return { kind: 'scalar', text, plain, ...this.at(node.range?.[0]) };
+    }
+    if (isSeq(node)) {
+      const at = this.at(node.range?.[0]);
+      const items = node.items.map((item) => this.node(item, at));
+
+      return { kind: 'seq', items, ...at };
+    }
+    if (isMap(node)) return this.map(node as Node & { items: unknown[] });
+
+    return { kind: 'scalar', text: '', plain: true, ...fallback };
+  }
+
+  private map(node: Node & { items: unknown[] }): YamlNode {
+    const at = this.at(node.range?.[0]);
+    const entries: YamlEntry[] = [];
+    const merged: YamlEntry[] = [];
+    for (const pair of node.items as { key: unknown; value: unknown }[]) {
+      const keyNode = this.node(pair.key, at);
+      const value = this.node(pair.value, keyNode);
+      if (keyNode.kind !== 'scalar') {
+        this.sink.error('A key must be a plain name', keyNode);
+        continue;
+      }
+      if (keyNode.plain && keyNode.text === '<<') {
+        merged.push(...mergeSources(value));
+        continue;
+      }
+      const keyAt = { line: keyNode.line, column: keyNode.column };
+      entries.push({ key: keyNode.text, keyAt, value });
+    }
+    for (const entry of merged) {
+      if (!entries.some((own) => own.key === entry.key)) entries.push(entry);
+    }
+
+    return { kind: 'map', entries, ...at };
+  }
+}
+
+function mergeSources(value: YamlNode): YamlEntry[] {
+  if (value.kind === 'map') return [...value.entries];
+  if (value.kind === 'seq') return value.items.flatMap(mergeSources);
+
+  return [];
+}
+
+function convert(parsed: ReturnType<typeof strictParse>, sink: DiagnosticSink) {
+  const { doc, lineCounter } = parsed;
+  const converter = new Converter(doc, lineCounter, sink);
+  try {
+    const root = converter.node(doc.contents, { line: 1, column: 1 });
+
+    const loaded: LoadedYaml = isNull(root) ? { sink } : { root, sink };
+
+    return loaded;
+  } catch (error) {
+    if (!(error instanceof TooManyNodes)) throw error;
+    sink.error('The document expands to too many nodes through aliases', root1());
+
+    return { sink };
+  }
+}
+
+function root1(): SourcePosition {
+  return { line: 1, column: 1 };
+}
+
+/** Parses appveyor.yml text; `file` names it in diagnostics. */
+export function loadYaml(source: string, file = 'appveyor.yml'): LoadedYaml {
+  const text = source.replace(/^\uFEFF/, '');
+  const sink = new DiagnosticSink(file);
+  const parsed = strictParse(text);
+  const { doc, lineCounter } = parsed;
+  if (doc.errors.length === 0) return convert(parsed, sink);
+
+  const repaired = reindentQuotedContinuations(text.replace(/\r\n/g, '\n'));
+  const reparsed = repaired === undefined ? undefined : strictParse(repaired);
+  if (reparsed && reparsed.doc.errors.length === 0) {
+    const loaded = convert(reparsed, sink);
+    sink.warn(
+      'A double-quoted value continues at its key indentation; read as AppVeyor reads it',
+      root1(),
+    );
+
+    return loaded;
+  }
+  const seen = new Set<string>();
+  for (const error of doc.errors) {
+    const offset = error.pos[0];
+    const { line, col } = lineCounter.linePos(offset);
+    if (seen.has(`${line}:${col}`)) continue;
+    seen.add(`${line}:${col}`);
+    sink.error(reasonOf(error.code, error.message, text, offset), { line, column: col });
+  }
+
+  return { sink };
+}
