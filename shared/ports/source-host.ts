@@ -35,3 +35,18 @@ export interface SourceHost {
 export interface StatusReporter {
   post(status: CommitStatus): Promise<void>;
 }
+
+/** A secret's current value and, during a rotation, its previous one. */
+export interface SecretVersions {
+  readonly current: string;
+  readonly previous?: string;
+}
+
+/**
+ * Where a secret comes from (the webhook secret, the GitHub token): Secrets
+ * Manager on AWS, the environment or the state folder locally.
+ */
+export interface SecretSource {
+  /** Reads the secret now; callers cache it. */
+  load(): Promise<SecretVersions>;
+}

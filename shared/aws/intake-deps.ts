@@ -1,0 +1,42 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbEventStore } from '../events/dynamodb-event-store.ts';
+import type { IntakeDeps } from '../intake/accept-delivery.ts';
+import type { DecisionLog } from '../intake/delivery.ts';
+import { WebhookSecrets } from '../intake/webhook-secrets.ts';
+import type { Orchestrator } from '../ports/orchestrator.ts';
+import type { SecretSource } from '../ports/source-host.ts';
+import { PowertoolsDeliveryDeduplicator } from './powertools-delivery-deduplicator.ts';
+
+/** What intake needs that differs between AWS and the embedded mode. */
+export interface IntakeWiring {
+  /** A client of DynamoDB, or of DynamoDB Local. */
+  readonly client: DynamoDBClient;
+  readonly eventsTable: string;
+  readonly deliveriesTable: string;
+  readonly orchestrator: Orchestrator;
+  readonly webhookSecret: SecretSource;
+  readonly log: DecisionLog;
+  /** Default: intake's own limit. */
+  readonly maxBodyBytes?: number;
+}
+
+/**
+ * Intake's dependencies on DynamoDB: the event store and the deliveries
+ * table. The Lambda and the local server both build theirs here, once.
+ */
+export function dynamoDbIntakeDeps(wiring: IntakeWiring): IntakeDeps {
+  return {
+    secrets: new WebhookSecrets(wiring.webhookSecret),
+    store: new DynamoDbEventStore({
+      client: wiring.client,
+      tableName: wiring.eventsTable,
+    }),
+    orchestrator: wiring.orchestrator,
+    deduplicator: new PowertoolsDeliveryDeduplicator({
+      client: wiring.client,
+      tableName: wiring.deliveriesTable,
+    }),
+    log: wiring.log,
+    ...(wiring.maxBodyBytes !== undefined && { maxBodyBytes: wiring.maxBodyBytes }),
+  };
+}
