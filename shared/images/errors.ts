@@ -1,0 +1,36 @@
+/**
+ * Typed errors of the image registry, resolution and bake. Each message says
+ * which image and version it is about.
+ */
+
+/** An `image:` name that is neither a custom image nor in the base catalog. */
+export class ImageNotFoundError extends Error {
+  override readonly name = 'ImageNotFoundError';
+
+  constructor(readonly imageName: string) {
+    super(`Build worker image not found: ${imageName}`);
+  }
+}
+
+/** A custom image name that breaks the naming rules. */
+export class InvalidImageNameError extends Error {
+  override readonly name = 'InvalidImageNameError';
+}
+
+/** A registry command refused by the image's current state (in use, current...). */
+export class ImageCommandRefusedError extends Error {
+  override readonly name = 'ImageCommandRefusedError';
+}
+
+/** An image the store reports as failed; the bake fails and nothing is registered. */
+export class ImageBakeFailedError extends Error {
+  override readonly name = 'ImageBakeFailedError';
+}
+
+/**
+ * An image still pending when a bounded wait ended. A Step Functions Retry on
+ * this name turns one Lambda's wait into a longer, still bounded one.
+ */
+export class ImagePendingError extends Error {
+  override readonly name = 'ImagePendingError';
+}
