@@ -21,6 +21,13 @@ function readItem(item: YamlNode, path: string, sink: DiagnosticSink): RawComman
   }
 
   return item.entries.flatMap((entry): RawCommand[] => {
+    if (entry.key === 'on') {
+      const reason =
+        'Conditions ("on:") on a script line are not supported; the line always runs';
+      sink.warn(reason, entry.keyAt, `${path}.on`);
+
+      return [];
+    }
     if (!forms.has(entry.key)) {
       const reason = `"${entry.key}" is not a script type; use cmd, sh, ps or pwsh`;
       sink.error(reason, entry.keyAt, `${path}.${entry.key}`);

@@ -1,0 +1,213 @@
+/**
+ * Plans a build from appveyor.yml text and a trigger: load, check, honour skip
+ * markers, choose the configuration for the branch, apply its filters, expand
+ * the matrix and plan each job. It never throws: an unexpected failure becomes
+ * a located error.
+ */
+import { bakeIntentOf } from './bake.ts';
+import type { Config } from './config.ts';
+import { DiagnosticSink, parseErrorMessage } from './diagnostics.ts';
+import { checkDocument } from './document.ts';
+import { mergeVariables } from './environment.ts';
+import { filterReason, skipMarkerReason } from './filters.ts';
+import { defaultImage, platformOfImage } from './image-platform.ts';
+import { loadYaml } from './load.ts';
+import { cellMatchesAny, cellName, expandMatrix, type MatrixCell } from './matrix.ts';
+import { mergeBlock } from './merge.ts';
+import { planPhases } from './phases.ts';
+import type {
+  BuildPlan,
+  Diagnostic,
+  JobPlan,
+  PlanResult,
+  Platform,
+  Trigger,
+} from './plan.ts';
+import { ignoredInMatrixBlocks } from './schema.ts';
+import { matrixBlocks, selectConfig } from './select.ts';
+import { readConfig } from './validate.ts';
+import { defaultVersionFormat } from './version.ts';
+import type { YamlMap } from './yaml-node.ts';
+
+/** How to plan: the file name for messages, and the operator's image defaults. */
+export interface PlanOptions {
+  /** Named in diagnostics; default `appveyor.yml`. */
+  readonly file?: string;
+  /** The image of jobs that name none; default `Visual Studio 2015`. */
+  readonly defaultImage?: string;
+  /** Platform of images the name alone does not tell (custom images). */
+  readonly imagePlatform?: (image: string) => Platform | undefined;
+}
+
+interface MatrixBlock {
+  readonly node: YamlMap;
+  readonly config: Config;
+}
+
+function rejected(sink: DiagnosticSink): PlanResult {
+  return { kind: 'rejected', errors: sink.errors };
+}
+
+function skipped(reason: string, sink: DiagnosticSink): PlanResult {
+  return { kind: 'skipped', reason, warnings: sink.warnings };
+}
+
+function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+
+  return diagnostics.filter((diagnostic) => {
+    const key = `${diagnostic.line}:${diagnostic.column}:${diagnostic.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+
+    return true;
+  });
+}
+
+function blockFor(cell: MatrixCell, blocks: readonly MatrixBlock[]) {
+  return blocks.find(({ config }) => {
+    const only =
+      config.matrixOnly.length === 0 || cellMatchesAny(cell, config.matrixOnly);
+
+    return only && !cellMatchesAny(cell, config.matrixExcept);
+  });
+}
+
+function noteAutomaticModes(config: Config, sink: DiagnosticSink): void {
+  const top = { line: 1, column: 1 };
+  if (!config.buildOff && !config.scripts.build_script?.length) {
+    sink.skip(
+      "No build_script and build is not off: MSBuild's automatic build is not run",
+      top,
+    );
+  }
+  if (!config.testOff && !config.scripts.test_script?.length) {
+    sink.skip(
+      'No test_script and test is not off: automatic test discovery is not run',
+      top,
+    );
+  }
+}
+
+interface JobContext {
+  readonly base: Config;
+  readonly selected: YamlMap;
+  readonly trigger: Trigger;
+  readonly options: PlanOptions;
+  readonly sink: DiagnosticSink;
+}
+
+function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | undefined {
+  const { base, selected, trigger, options, sink } = context;
+  const blocks = matrixBlocks(selected).map((node) => ({
+    node,
+    config: readConfig(node, new DiagnosticSink(sink.file), 'for'),
+  }));
+  const block = blockFor(cell, blocks);
+  const scratch = new DiagnosticSink(sink.file);
+  const config = block
+    ? readConfig(mergeBlock(selected, block.node, ignoredInMatrixBlocks, true), scratch)
+    : base;
+  if (block && filterReason(config, trigger) !== undefined) return undefined;
+
+  const environment = mergeVariables(
+    mergeVariables(base.environment.global, cell.row),
+    block?.config.environment.global ?? [],
+  );
+  const platform = options.imagePlatform?.(cell.image) ?? platformOfImage(cell.image);
+  const disablePs = environment.find(
+    (variable) => variable.name.toUpperCase() === 'APPVEYOR_YML_DISABLE_PS_LINUX',
+  );
+  const phases = planPhases(
+    config.scripts,
+    {
+      platform,
+      pullRequest: trigger.pullRequest !== undefined,
+      disablePsOnLinux: disablePs?.value.trim().toLowerCase() === 'true',
+    },
+    sink,
+  );
+  noteAutomaticModes(config, sink);
+
+  return {
+    id: String(id),
+    name: cellName(cell),
+    image: cell.image,
+    platform,
+    buildPlatform: cell.buildPlatform,
+    configuration: cell.configuration,
+    environment,
+    phases,
+    allowFailure: cellMatchesAny(cell, base.allowFailures),
+    cloneFolder: config.cloneFolder,
+    cloneDepth: config.cloneDepth,
+    shallowClone: config.shallowClone,
+    cache: config.cache,
+    services: config.services,
+    stack: config.stack,
+    hosts: config.hosts,
+    bake: bakeIntentOf(environment, phases),
+  };
+}
+
+function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult {
+  const { root, sink } = loadYaml(text, options.file ?? 'appveyor.yml');
+  if (sink.errors.length > 0) return rejected(sink);
+  const tree: YamlMap =
+    root?.kind === 'map' ? root : { kind: 'map', entries: [], line: 1, column: 1 };
+  checkDocument(root ?? tree, sink);
+  if (sink.errors.length > 0) return rejected(sink);
+
+  const marker = skipMarkerReason(trigger);
+  if (marker) return skipped(marker, sink);
+  const selection = selectConfig(root ?? tree, trigger.tag ?? trigger.branch ?? '');
+  if ('skip' in selection) return skipped(selection.skip, sink);
+  const base = readConfig(selection.config, new DiagnosticSink(sink.file));
+  const reason = filterReason(base, trigger);
+  if (reason) return skipped(reason, sink);
+
+  const context = { base, selected: selection.config, trigger, options, sink };
+  const jobs: JobPlan[] = [];
+  for (const cell of expandMatrix(base, options.defaultImage ?? defaultImage)) {
+    const job = planJob(cell, jobs.length + 1, context);
+    if (job) jobs.push(job);
+  }
+  if (jobs.length === 0)
+    return skipped('every job is filtered out by its for: block', sink);
+
+  const build: BuildPlan = {
+    kind: 'build',
+    jobs,
+    versionFormat: base.version ?? defaultVersionFormat,
+    fastFinish: base.fastFinish,
+    maxJobs: base.maxJobs,
+    doNotIncrementBuildNumberOnPullRequests: base.doNotIncrementBuildNumberOnPullRequests,
+    warnings: sink.warnings,
+    notRun: unique(sink.notRun),
+  };
+
+  return build;
+}
+
+/**
+ * Plans the build that `trigger` starts with this appveyor.yml text: a build
+ * with its jobs, a skip with its reason, or the located errors.
+ */
+export function planBuild(
+  configText: string,
+  trigger: Trigger,
+  options: PlanOptions = {},
+): PlanResult {
+  try {
+    return plan(configText, trigger, options);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = parseErrorMessage(`unexpected failure: ${reason}`, {
+      line: 1,
+      column: 1,
+    });
+    const file = options.file ?? 'appveyor.yml';
+
+    return { kind: 'rejected', errors: [{ file, message, line: 1, column: 1 }] };
+  }
+}
