@@ -10,4 +10,6 @@ export interface Command {
  * Every subcommand, by name. Each lives in its own file under bin/ and is
  * registered here.
  */
-export const commands: Record<string, Command> = {};
+export const commands: Record<string, Command> = {
+  validate: (await import('./validate.ts')).validate,
+};

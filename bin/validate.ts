@@ -1,0 +1,97 @@
+/**
+ * `bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
+ * [--message M] [--json]`: plans a build of an appveyor.yml for a trigger and
+ * prints the plan, the skip or the located errors.
+ */
+import { parseArgs } from 'node:util';
+import { describePlan } from '../shared/config/describe.ts';
+import { locateConfigOnDisk } from '../shared/config/locate.ts';
+import type { Trigger } from '../shared/config/plan.ts';
+import { planBuild } from '../shared/config/planner.ts';
+import type { Command } from './commands.ts';
+
+const usage = `Usage: bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
+                          [--message M] [--json]
+
+Plans the build an appveyor.yml (or .appveyor.yml, appveyor.yaml) describes.
+path is the file or the folder holding it (default: the current folder).
+  --branch B   the branch pushed, or the base branch of --pr (default: master)
+  --tag T      a tag push instead of a branch push
+  --pr         a pull request build; --fork: from a fork
+  --message M  the commit message (filters and skip markers read its title)
+  --json       print the plan as JSON
+Exit codes: 0 a plan or a skip, 1 errors in the config, 2 wrong usage.`;
+
+const options = {
+  branch: { type: 'string' },
+  tag: { type: 'string' },
+  pr: { type: 'boolean' },
+  fork: { type: 'boolean' },
+  message: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: readonly string[]) {
+  try {
+    const parsed = parseArgs({ args: [...argv], options, allowPositionals: true });
+    const { values, positionals } = parsed;
+    if (positionals.length > 1) return 'only one path may be given';
+    if (values.branch !== undefined && values.tag !== undefined) {
+      return '--branch and --tag exclude each other';
+    }
+    if (values.fork && !values.pr) return '--fork needs --pr';
+    if (values.tag !== undefined && values.pr) return '--tag and --pr exclude each other';
+
+    return { values, path: positionals[0] ?? '.' };
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function triggerOf(values: Exclude<ReturnType<typeof parse>, string>['values']): Trigger {
+  const author = { name: 'bakehouse', email: 'bakehouse@localhost' };
+  const commit = { sha: '0'.repeat(40), message: values.message ?? 'Validate', author };
+  if (values.tag !== undefined) return { tag: values.tag, commit };
+  const branch = values.branch ?? 'master';
+  const pullRequest = values.pr
+    ? { number: 1, headBranch: 'pull-request', fromFork: values.fork ?? false }
+    : undefined;
+
+  return pullRequest ? { branch, pullRequest, commit } : { branch, commit };
+}
+
+async function run(argv: readonly string[]): Promise<number> {
+  const parsed = parse(argv);
+  if (typeof parsed === 'string') {
+    process.stderr.write(`bakehouse validate: ${parsed}\n\n${usage}\n`);
+
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${usage}\n`);
+
+    return 0;
+  }
+  const located = await locateConfigOnDisk(parsed.path);
+  if (!located) {
+    process.stderr.write(`bakehouse validate: no appveyor.yml found at ${parsed.path}\n`);
+
+    return 2;
+  }
+  const result = planBuild(located.text, triggerOf(parsed.values), {
+    file: located.file,
+  });
+  const text = parsed.values.json
+    ? `${JSON.stringify(result, null, 2)}\n`
+    : describePlan(result);
+  process.stdout.write(text);
+
+  return result.kind === 'rejected' ? 1 : 0;
+}
+
+/** The `validate` command. */
+export const validate: Command = {
+  summary: 'Plan the build an appveyor.yml describes, or show its errors',
+  run,
+};
