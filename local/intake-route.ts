@@ -1,0 +1,21 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { webhookHandler } from '../functions/webhook.ts';
+import { dynamoDbIntakeDeps, type IntakeWiring } from '../shared/aws/intake-deps.ts';
+import { functionUrlRoute, type Route } from './http-server.ts';
+
+/**
+ * The webhook Lambda's own handler as a local route (mount it on
+ * `POST /webhook`), wired to DynamoDB Local and a local orchestrator; the
+ * logger gets both the handler's and the decisions' lines.
+ */
+export function intakeRoute(
+  wiring: Omit<IntakeWiring, 'log'>,
+  logger: Logger = new Logger({ serviceName: 'bakehouse-webhook' }),
+): Route {
+  const handler = webhookHandler(
+    () => dynamoDbIntakeDeps({ ...wiring, log: logger }),
+    logger,
+  );
+
+  return functionUrlRoute(handler, 'bakehouse-webhook');
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalHttpServer, startHttpServer } from '../../local/http-server.ts';
+import { localClient } from '../events/support.ts';
+import { type LocalIntake, localIntake } from './intake-wiring.ts';
+import { signedRequest } from './support.ts';
+
+const push = (n: number) => ({
+  ref: 'refs/heads/main',
+  after: n.toString(16).padStart(40, '0').replace(/^0/, 'a'),
+  repository: { full_name: 'octo/app' },
+  head_commit: {
+    id: n.toString(16).padStart(40, 'b'),
+    message: `Commit ${n}`,
+    author: { name: 'Mona', email: 'mona@example.com' },
+  },
+});
+
+async function post(
+  server: LocalHttpServer,
+  event: string,
+  payload: unknown,
+  id: string,
+) {
+  const request = await signedRequest(event, payload, id);
+  const response = await fetch(`${server.url}/webhook`, {
+    method: 'POST',
+    headers: request.headers as Record<string, string>,
+    body: request.body,
+  });
+
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, string>,
+  };
+}
+
+async function builds(intake: LocalIntake) {
+  const events = await intake.store.scanAll();
+
+  return events.filter((e) => e.type === 'BuildRequested');
+}
+
+describe('intake through the local HTTP server on DynamoDB Local', () => {
+  let client: DynamoDBClient;
+  let server: LocalHttpServer;
+  let intake: LocalIntake;
+
+  beforeAll(async () => {
+    client = localClient();
+    intake = await localIntake(client, 'webhook-http');
+    server = await startHttpServer({ routes: { 'POST /webhook': intake.route } });
+  });
+  afterAll(async () => {
+    await server.stop();
+    client.destroy();
+  });
+
+  it('turns 1,000 concurrent deliveries of 100 delivery ids into exactly 100 builds', async () => {
+    const ids = Array.from({ length: 100 }, () => randomUUID());
+    const sends = Array.from({ length: 1_000 }, (_, i) => ({
+      n: i % 100,
+      id: ids[i % 100],
+    }));
+
+    const answers = await Promise.all(
+      sends.map(({ n, id }) => post(server, 'push', push(n), id ?? '')),
+    );
+
+    const requested = await builds(intake);
+    const buildIds = new Set(requested.map((e) => e.data.buildId));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    expect(requested).toHaveLength(100);
+    expect(new Set(requested.map((e) => e.data.deliveryId))).toEqual(new Set(ids));
+    expect(intake.orchestrator.calls).toBe(100);
+    expect(new Set(intake.orchestrator.started.keys())).toEqual(buildIds);
+    for (const answer of answers) {
+      const known = buildIds.has(answer.body.buildId ?? '');
+      expect(known || answer.body.message === 'duplicate, in progress').toBe(true);
+    }
+  });
+
+  it('answers a later redelivery with the first answer and starts nothing', async () => {
+    const id = randomUUID();
+    const first = await post(server, 'push', push(7), id);
+    const calls = intake.orchestrator.calls;
+
+    const again = await post(server, 'push', push(7), id);
+
+    expect(again).toEqual(first);
+    expect(intake.orchestrator.calls).toBe(calls);
+  });
+
+  it('answers a ping with 200 and a path it does not serve with 404', async () => {
+    const ping = await post(server, 'ping', { zen: 'Keep it logically awesome.' }, 'p-1');
+    const other = await fetch(`${server.url}/nowhere`, { method: 'POST', body: '{}' });
+
+    expect(ping).toEqual({ status: 200, body: { message: 'pong' } });
+    expect(other.status).toBe(404);
+  });
+
+  it('answers 413 for a body over the server limit', async () => {
+    const small = await startHttpServer({
+      routes: { 'POST /webhook': intake.route },
+      maxBodyBytes: 1_000,
+    });
+
+    const answer = await post(
+      small,
+      'push',
+      { ...push(1), padding: 'x'.repeat(5_000) },
+      'big',
+    );
+    await small.stop();
+
+    expect(answer.status).toBe(413);
+  });
+});

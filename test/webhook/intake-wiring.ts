@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Route } from '../../local/http-server.ts';
+import { intakeRoute } from '../../local/intake-route.ts';
+import { createDeliveriesTable } from '../../shared/aws/deliveries-table.ts';
+import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import { freshStore } from '../events/support.ts';
+import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
+import { testSecret } from './support.ts';
+
+/** Intake on fresh DynamoDB Local tables, with its store and orchestrator exposed. */
+export interface LocalIntake {
+  readonly route: Route;
+  readonly store: DynamoDbEventStore;
+  readonly orchestrator: RecordingOrchestrator;
+}
+
+/** Intake wired as the embedded mode wires it, on tables named after the test file. */
+export async function localIntake(
+  client: DynamoDBClient,
+  prefix: string,
+): Promise<LocalIntake> {
+  const { store, names } = await freshStore(client, prefix);
+  const deliveriesTable = `${names.events}-deliveries`;
+  await createDeliveriesTable(client, deliveriesTable);
+  const orchestrator = new RecordingOrchestrator();
+  const route = intakeRoute(
+    {
+      client,
+      eventsTable: names.events,
+      deliveriesTable,
+      orchestrator,
+      webhookSecret: { load: async () => ({ current: testSecret }) },
+    },
+    new Logger({ serviceName: 'bakehouse-webhook-test', logLevel: 'SILENT' }),
+  );
+
+  return { route, store, orchestrator };
+}

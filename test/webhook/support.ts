@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
+import type {
+  Commit,
+  CommitOutcome,
+  EventStore,
+  StoredEvent,
+} from '../../shared/events/store.ts';
+import type { IntakeDeps } from '../../shared/intake/accept-delivery.ts';
+import type {
+  DecisionLog,
+  DeliveryDeduplicator,
+  WebhookAnswer,
+  WebhookRequest,
+} from '../../shared/intake/delivery.ts';
+import { WebhookSecrets } from '../../shared/intake/webhook-secrets.ts';
+import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
+
+/** The webhook secret every intake test signs with. */
+export const testSecret = 'bakehouse-test-secret';
+
+/** A delivery signed with {@link testSecret}, headers lower-cased as Function URLs give them. */
+export async function signedRequest(
+  event: string,
+  payload: unknown,
+  deliveryId: string = randomUUID(),
+): Promise<WebhookRequest> {
+  const text = JSON.stringify(payload);
+
+  return {
+    headers: {
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': await sign(testSecret, text),
+      'content-type': 'application/json',
+    },
+    body: Buffer.from(text),
+  };
+}
+
+/** An event store in memory, enough for intake's single-stream commits. */
+export class MemoryEventStore implements EventStore {
+  readonly events: StoredEvent[] = [];
+  readonly #results = new Map<string, Readonly<Record<string, unknown>>>();
+
+  async commit(commit: Commit): Promise<CommitOutcome> {
+    const key = commit.idempotencyKey;
+    const first = key === undefined ? undefined : this.#results.get(key);
+    if (first) return { duplicate: true, result: first };
+
+    for (const append of commit.appends) {
+      append.events.forEach((event, index) => {
+        this.events.push({
+          ...event,
+          streamId: append.streamId,
+          version: append.expectedVersion + index + 1,
+          schemaVersion: event.schemaVersion ?? 1,
+          recordedAt: new Date().toISOString(),
+        });
+      });
+    }
+    if (key !== undefined) this.#results.set(key, commit.result ?? {});
+
+    return { duplicate: false, result: commit.result };
+  }
+
+  async read(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
+    return this.events.filter((e) => e.streamId === streamId && e.version >= fromVersion);
+  }
+}
+
+/** Deduplicates in memory: the first answer per delivery id, later ones get it back. */
+export class MemoryDeduplicator implements DeliveryDeduplicator {
+  readonly #answers = new Map<string, Promise<WebhookAnswer>>();
+
+  async once(id: string, accept: () => Promise<WebhookAnswer>): Promise<WebhookAnswer> {
+    const answer = this.#answers.get(id) ?? accept();
+    this.#answers.set(id, answer);
+
+    return answer;
+  }
+}
+
+/** A log that keeps its lines, to check what was (and was not) written. */
+export class MemoryLog implements DecisionLog {
+  readonly lines: { message: string; attributes: Readonly<Record<string, unknown>> }[] =
+    [];
+
+  info(message: string, attributes: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ message, attributes });
+  }
+
+  warn(message: string, attributes: Readonly<Record<string, unknown>>): void {
+    this.lines.push({ message, attributes });
+  }
+}
+
+/** Intake wired to in-memory parts, with the parts exposed for assertions. */
+export function memoryIntake() {
+  const store = new MemoryEventStore();
+  const orchestrator = new RecordingOrchestrator();
+  const log = new MemoryLog();
+  const deps: IntakeDeps = {
+    secrets: new WebhookSecrets({ load: async () => ({ current: testSecret }) }),
+    store,
+    orchestrator,
+    deduplicator: new MemoryDeduplicator(),
+    log,
+  };
+
+  return { deps, store, orchestrator, log };
+}
