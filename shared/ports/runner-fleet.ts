@@ -63,6 +63,12 @@ export interface PhaseResult {
    * `runner-lost` come from the fleet, not the script.
    */
   readonly outcome: 'succeeded' | 'failed' | 'exited-green' | 'timed-out' | 'runner-lost';
+  /**
+   * True when the job ends here without its finalizers (on_success,
+   * on_failure, on_finish): a script's `exit 0` or `exit N`, or `appveyor
+   * exit` with APPVEYOR_SKIP_FINALIZE_ON_EXIT=true. Absent means false.
+   */
+  readonly skipFinalizers?: boolean;
   readonly exitCode: number;
   readonly durationMs: number;
   /** Variables set by `appveyor SetVariable` during the phase. */

@@ -1,0 +1,243 @@
+/**
+ * The fixed parts of a bash phase script: the `appveyor` command (the build
+ * worker API), the functions that run commands, keep the job's state and
+ * report the phase, and the PowerShell wrapper of `ps:` and `pwsh:` lines.
+ * The generator (bash-script.ts) places them around a phase's commands.
+ */
+
+/**
+ * The `appveyor` command: SetVariable, AddMessage and exit. It cannot change
+ * the shell that called it, so it leaves files that the phase script applies
+ * after each command.
+ */
+export const appveyorCli = `#!/usr/bin/env bash
+# The build worker API of a Bakehouse runner: SetVariable, AddMessage, exit.
+dir=$(cd "$(dirname "$0")/.." && pwd)
+fail() { echo "appveyor: $1" >&2; exit 2; }
+quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
+verb=\${1-}
+[ $# -gt 0 ] && shift
+positional=()
+declare -A options=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    -[A-Za-z]*)
+      [ $# -ge 2 ] || fail "option $1 needs a value"
+      options[\${1,,}]=$2
+      shift 2 ;;
+    *) positional+=("$1"); shift ;;
+  esac
+done
+case \${verb,,} in
+  setvariable)
+    name=\${options[-name]-\${positional[0]-}}
+    if [ -n "\${options[-value]+x}" ]; then value=\${options[-value]}
+    else value=\${positional[1]-}; fi
+    [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
+      fail "SetVariable needs a name of letters, digits and _, not '$name'"
+    quote qname "$name"; quote qvalue "$value"
+    printf '__bh_set %s %s\\n' "$qname" "$qvalue" >> "$dir/variables.pending" ;;
+  addmessage)
+    message=\${options[-message]-\${positional[0]-}}
+    [ -n "$message" ] || fail "AddMessage needs a message"
+    category=\${options[-category]-}
+    case \${category,,} in
+      ''|information) category=Information ;;
+      warning) category=Warning ;;
+      error) category=Error ;;
+      *) fail "AddMessage -Category is Information, Warning or Error, not '$category'" ;;
+    esac
+    quote qmessage "$message"; quote qdetails "\${options[-details]-}"
+    printf '__bh_message %s %s %s\\n' "$qmessage" "$category" "$qdetails" \\
+      >> "$dir/messages.pending" ;;
+  exit) : > "$dir/exit-requested" ;;
+  *) echo "appveyor: '$verb' is not supported by Bakehouse (SetVariable, AddMessage, exit)" >&2
+     exit 1 ;;
+esac
+`;
+
+/** The bash functions every phase script defines (names start with `__bh_`). */
+export const bashFunctions = `__bh_quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
+__bh_json() {
+  local s=$2 i c out=''
+  s=\${s//\\\\/\\\\\\\\}; s=\${s//\\"/\\\\\\"}; s=\${s//$'\\n'/\\\\n}; s=\${s//$'\\r'/\\\\r}; s=\${s//$'\\t'/\\\\t}
+  if [[ $s == *[$'\\x01'-$'\\x1f']* ]]; then
+    for ((i = 0; i < \${#s}; i++)); do
+      c=\${s:i:1}
+      [[ $c == [$'\\x01'-$'\\x1f'] ]] && printf -v c '\\\\u%04x' "'$c"
+      out+=$c
+    done
+    s=$out
+  fi
+  printf -v "$1" '"%s"' "$s"
+}
+__bh_mask() {
+  BH_MASK_FILE="$__bh_dir/mask" awk '
+    function hide(text, secret,   out, at) {
+      out = ""
+      while ((at = index(text, secret)) > 0) {
+        out = out substr(text, 1, at - 1) "***"
+        text = substr(text, at + length(secret))
+      }
+      return out text
+    }
+    BEGIN { while ((getline line < ENVIRON["BH_MASK_FILE"]) > 0) if (line != "") s[++n] = line }
+    { for (k = 1; k <= n; k++) $0 = hide($0, s[k]); print; fflush() }'
+}
+__bh_set() {
+  export "$1=$2"
+  [ -n "\${__bh_vars[$1]+x}" ] || __bh_var_names+=("$1")
+  __bh_vars[$1]=$2
+}
+__bh_message() {
+  local message category details
+  __bh_json message "$1"; __bh_json category "$2"; __bh_json details "$3"
+  __bh_messages+="\${__bh_messages:+,}{\\"message\\":$message,\\"category\\":$category"
+  __bh_messages+="\${3:+,\\"details\\":$details}}"
+}
+__bh_apply_pending() {
+  local file
+  for file in "$__bh_dir/variables.pending" "$__bh_dir/messages.pending"; do
+    if [ -f "$file" ]; then . "$file"; rm -f "$file"; fi
+  done
+  return 0
+}
+__bh_begin() {
+  printf '%s\\n' "$1"
+  __bh_in_user=1
+}
+__bh_end() {
+  local status=$1 skip=\${APPVEYOR_SKIP_FINALIZE_ON_EXIT-}
+  __bh_in_user=0
+  __bh_apply_pending
+  if [ -f "$__bh_dir/exit-requested" ]; then
+    __bh_outcome=exited-green __bh_code=0
+    [ "\${skip,,}" = true ] && __bh_skip=true
+    echo "appveyor exit: the job ends here, green."
+    exit 0
+  fi
+  if [ "$status" != 0 ]; then
+    __bh_outcome=failed __bh_code=$status
+    echo "Command exited with code $status"
+    exit "$status"
+  fi
+  return 0
+}
+__bh_pwsh() {
+  local kind=$1 line=$2 code=$3 status disable=\${APPVEYOR_YML_DISABLE_PS_LINUX-}
+  if [ "$kind" = ps ] && [ "\${disable,,}" = true ]; then
+    echo "Skipping the ps: command of line $line: APPVEYOR_YML_DISABLE_PS_LINUX is true."
+    return 0
+  fi
+  if ! command -v pwsh > /dev/null 2>&1; then
+    echo "The $kind: command of line $line needs PowerShell (pwsh)," \\
+      "which is not installed on this runner." >&2
+    return 127
+  fi
+  printf '%s\\n%s\\n%s\\n' "$__bh_pwsh_prelude" "$code" "$__bh_pwsh_epilogue" \\
+    > "$__bh_dir/command.ps1"
+  BAKEHOUSE_PWSH_ENV="$__bh_dir/pwsh-env.sh" pwsh -NoProfile -NonInteractive \\
+    -File "$__bh_dir/command.ps1"
+  status=$?
+  if [ -f "$__bh_dir/pwsh-env.sh" ]; then
+    . "$__bh_dir/pwsh-env.sh"
+    rm -f "$__bh_dir/pwsh-env.sh"
+  fi
+  return "$status"
+}
+__bh_clone() {
+  local url=$1 folder=$2 commit=$3 depth=$4
+  rm -rf -- "$folder" && mkdir -p -- "$folder" && cd -- "$folder" || return 1
+  git init -q . && git remote add origin "$url" || return 1
+  if ! git fetch -q \${depth:+--depth "$depth"} origin "$commit"; then
+    [ -n "$depth" ] || return 1
+    echo "Fetching $commit at depth $depth failed; fetching the whole history."
+    git fetch -q origin || return 1
+  fi
+  git checkout -q --detach "$commit" || return 1
+  echo "Checked out $commit in $folder"
+}
+__bh_save_state() {
+  local name value
+  {
+    for name in $(compgen -e); do
+      case $name in
+        PWD | OLDPWD | SHLVL | _ | HOME | BAKEHOUSE_STATE_DIR | BAKEHOUSE_PWSH_ENV) continue ;;
+      esac
+      __bh_quote value "\${!name}"
+      printf 'export %s=%s\\n' "$name" "$value"
+    done
+    __bh_quote value "$PWD"
+    printf 'cd -- %s 2> /dev/null || cd -- "$HOME"\\n' "$value"
+  } > "$__bh_dir/state.sh.new" && mv -f "$__bh_dir/state.sh.new" "$__bh_dir/state.sh"
+}
+__bh_report() {
+  local key name value variables='' json
+  if [ "\${APPVEYOR_BAKE_IMAGE-}" != "$__bh_bake_image" ]; then
+    __bh_set APPVEYOR_BAKE_IMAGE "\${APPVEYOR_BAKE_IMAGE-}"
+  fi
+  for key in "\${__bh_var_names[@]}"; do
+    __bh_json name "$key"; __bh_json value "\${__bh_vars[$key]}"
+    variables+="\${variables:+,}$name:$value"
+  done
+  json="{\\"outcome\\":\\"$__bh_outcome\\",\\"exitCode\\":$__bh_code"
+  json+=",\\"skipFinalizers\\":$__bh_skip,\\"variables\\":{$variables}"
+  json+=",\\"messages\\":[$__bh_messages]}"
+  printf '%s\\n' "$json" | __bh_mask > "$__bh_dir/$__bh_phase.result.json"
+  printf '%s\\n%s\\n%s\\n' "$__bh_report_begin" "$json" "$__bh_report_end"
+}
+__bh_on_exit() {
+  local status=$1
+  set +eu
+  trap - EXIT
+  if [ "$__bh_in_user" = 1 ]; then
+    __bh_in_user=0
+    __bh_apply_pending
+    if [ "$status" != 0 ] && [[ $- == *e* ]]; then
+      __bh_outcome=failed __bh_code=$status
+      echo "Command exited with code $status"
+    elif [ "$status" = 0 ]; then
+      __bh_outcome=exited-green __bh_code=0 __bh_skip=true
+      echo "exit 0: the job ends here, green, without on_success and on_finish."
+    else
+      __bh_outcome=failed __bh_code=$status __bh_skip=true
+      echo "exit $status: the job ends here, failed, without on_failure and on_finish."
+    fi
+  elif [ -z "$__bh_outcome" ]; then
+    __bh_outcome=failed __bh_code=$((status == 0 ? 70 : status))
+  fi
+  __bh_save_state
+  __bh_report
+}
+`;
+
+/** The build worker API as PowerShell functions, calling the `appveyor` command. */
+export const powershellApi = `function Set-AppveyorBuildVariable {
+  param([Parameter(Mandatory = $true)][string] $Name, [string] $Value = '')
+  & appveyor SetVariable -Name $Name -Value $Value
+}
+function Add-AppveyorMessage {
+  param(
+    [Parameter(Mandatory = $true, Position = 0)][string] $Message,
+    [string] $Category = 'Information',
+    [string] $Details = ''
+  )
+  & appveyor AddMessage $Message -Category $Category -Details $Details
+}
+function Exit-AppveyorBuild { & appveyor exit }
+`;
+
+/**
+ * Ends a `ps:` or `pwsh:` line run by pwsh on Linux: hands its environment and
+ * working folder back to bash as a file to source.
+ */
+export const pwshEpilogue = `$__bhSkipped = @('PWD', 'OLDPWD', 'SHLVL', '_', 'BAKEHOUSE_PWSH_ENV')
+$__bhState = foreach ($__bhVar in Get-ChildItem env:) {
+  if ($__bhVar.Name -match '^[A-Za-z_][A-Za-z0-9_]*$' -and $__bhVar.Name -notin $__bhSkipped) {
+    "export $($__bhVar.Name)='" + ($__bhVar.Value -replace "'", "'\\''") + "'"
+  }
+}
+$__bhState += "cd -- '" + ((Get-Location).Path -replace "'", "'\\''") + "'"
+Set-Content -LiteralPath $env:BAKEHOUSE_PWSH_ENV -Value $__bhState
+exit $__bhStatus
+`;

@@ -1,0 +1,130 @@
+import type { JobPlan, PhasePlan, ScriptCommand } from '../config/plan.ts';
+import {
+  appveyorCli,
+  bashFunctions,
+  powershellApi,
+  pwshEpilogue,
+} from './bash-library.ts';
+import type { PhaseContext } from './context.ts';
+import { reportBeginMarker, reportEndMarker } from './phase-report.ts';
+import { bashQuote as q } from './quoting.ts';
+import { jobEnvironment, type ScriptVariable } from './variables.ts';
+
+/** The state root of a runner when BAKEHOUSE_STATE_DIR is not set (EC2 runners). */
+export const defaultLinuxStateRoot = '/var/lib/bakehouse';
+
+const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
+
+/**
+ * The bash script of one phase of a Linux job. The job's environment and
+ * working folder live in a state file on the runner, written at the end of
+ * each phase and sourced at the start of the next; the first phase exports
+ * AppVeyor's variables and the job's environment instead.
+ */
+export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseContext) {
+  const { buildId } = context.build;
+  const environment = jobEnvironment(job, context);
+  const usesPwsh = phase.commands.some((c) => c.shell === 'ps' || c.shell === 'pwsh');
+  const secrets = environment.secrets.map(q).join(' ');
+
+  return [
+    '#!/usr/bin/env bash',
+    `# Bakehouse phase ${phase.name} of job ${job.id} of build ${buildId}.`,
+    `__bh_dir=$BAKEHOUSE_STATE_DIR/${q(`${buildId}/${job.id}`)}`,
+    `[ -n "$BAKEHOUSE_STATE_DIR" ] || __bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
+    `__bh_phase=${q(phase.name)}`,
+    `__bh_report_begin=${q(reportBeginMarker)}`,
+    `__bh_report_end=${q(reportEndMarker)}`,
+    '[ -n "$HOME" ] || export HOME=/root',
+    'mkdir -p "$__bh_dir/bin" && chmod 700 "$__bh_dir" || exit 70',
+    'cd -- "$__bh_dir" && rm -f variables.pending messages.pending exit-requested \\',
+    '  "$__bh_phase.result.json" || exit 70',
+    `cat > bin/appveyor << '${cliDelimiter}'`,
+    appveyorCli + cliDelimiter,
+    'chmod 755 bin/appveyor',
+    secrets === '' ? ': > mask' : `printf '%s\\n' ${secrets} > mask`,
+    bashFunctions,
+    ...(usesPwsh ? pwshParts() : []),
+    "__bh_in_user=0 __bh_outcome='' __bh_code=0 __bh_skip=false __bh_messages=''",
+    'declare -A __bh_vars=()',
+    '__bh_var_names=()',
+    '{',
+    "  trap '__bh_on_exit $?' EXIT",
+    '  if [ -f "$__bh_dir/state.sh" ]; then',
+    '    . "$__bh_dir/state.sh"',
+    '  else',
+    ...environment.variables.map((variable) => `    export ${assignment(variable)}`),
+    '    cd -- "$HOME" || exit 70',
+    '  fi',
+    '  case ":$PATH:" in',
+    '    *":$__bh_dir/bin:"*) ;;',
+    '    *) export PATH="$__bh_dir/bin:$PATH" ;;',
+    '  esac',
+    '  __bh_bake_image=$APPVEYOR_BAKE_IMAGE',
+    ...environment.warnings.map((warning) => `  echo ${q(`Warning: ${warning}`)}`),
+    ...phaseBody(job, phase, context).map((line) => `  ${line}`),
+    '  __bh_outcome=succeeded',
+    '  exit 0',
+    '} 2>&1 | __bh_mask',
+    'exit "$PIPESTATUS"',
+    '',
+  ].join('\n');
+}
+
+function assignment(variable: ScriptVariable): string {
+  const value = variable.fromHome ? `"$HOME"/${q(variable.value)}` : q(variable.value);
+
+  return `${variable.name}=${value}`;
+}
+
+function pwshParts(): string[] {
+  const prelude = `${powershellApi}$__bhStatus = 0\ntry {\n  . {`;
+  const epilogue = `  }\n} catch {\n  Write-Host ($_ | Out-String)\n  $__bhStatus = 1\n}\n`;
+
+  return [
+    `__bh_pwsh_prelude=${q(prelude)}`,
+    `__bh_pwsh_epilogue=${q(epilogue + pwshEpilogue)}`,
+  ];
+}
+
+function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
+  const commands = phase.commands.flatMap(commandLines);
+  if (phase.name !== 'clone') return commands;
+  if (commands.length > 0) {
+    return [
+      ...commands,
+      ...internal('cd $APPVEYOR_BUILD_FOLDER', 'cd -- "$APPVEYOR_BUILD_FOLDER"'),
+    ];
+  }
+  const { repositoryUrl, trigger } = context.build;
+  const depth = job.shallowClone ? '1' : String(job.cloneDepth ?? '');
+  const depthOption = depth === '' ? '' : ` --depth ${depth}`;
+  const clone = `__bh_clone ${q(repositoryUrl)} "$APPVEYOR_BUILD_FOLDER" ${q(trigger.commit.sha)} ${q(depth)}`;
+
+  return internal(
+    `git fetch${depthOption} ${repositoryUrl} ${trigger.commit.sha}`,
+    clone,
+  );
+}
+
+function internal(display: string, line: string): string[] {
+  return [`__bh_begin ${q(display)}`, line, '__bh_end $?'];
+}
+
+function commandLines(command: ScriptCommand): string[] {
+  const display = command.script.replace(/\n+$/, '');
+  switch (command.shell) {
+    case 'cmd':
+      return [
+        `echo ${q(`Skipping the cmd: command of line ${command.line}: cmd is Windows only.`)}`,
+      ];
+    case 'ps':
+    case 'pwsh':
+      return internal(
+        display,
+        `__bh_pwsh ${command.shell} ${command.line} ${q(command.script)}`,
+      );
+    default:
+      return internal(display, `eval ${q(command.script)}`);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Trigger } from '../config/plan.ts';
+import type { SecureValueDecryption } from './decryption.ts';
+
+/** What a phase script needs to know about the build it belongs to. */
+export interface BuildContext {
+  readonly buildId: string;
+  readonly buildNumber: number;
+  /** The build version, e.g. `1.0.42`. */
+  readonly version: string;
+  /** `owner/repo`. */
+  readonly repositoryName: string;
+  /** Where the clone phase fetches the commit from. */
+  readonly repositoryUrl: string;
+  /** `gitHub` for GitHub repositories, `git` for a repository on disk. */
+  readonly repositoryProvider: 'gitHub' | 'git';
+  readonly trigger: Trigger;
+  /** Pull-request details the trigger does not carry, when known. */
+  readonly pullRequestTitle?: string;
+  readonly pullRequestHeadRepositoryName?: string;
+  readonly pullRequestHeadCommit?: string;
+}
+
+/** The context of one phase script: the build, the image and the decryption port. */
+export interface PhaseContext {
+  readonly build: BuildContext;
+  /** The resolved build worker image name, as first written. */
+  readonly imageName: string;
+  readonly decryption: SecureValueDecryption;
+}

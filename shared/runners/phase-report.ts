@@ -1,0 +1,86 @@
+import type { PhaseName } from '../config/plan.ts';
+import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
+
+/**
+ * What a phase script reports about itself: the part of a PhaseResult the
+ * runner knows. It is written to a file on the runner and printed between
+ * marker lines at the end of the phase's output.
+ */
+export type RunnerReport = Pick<
+  PhaseResult,
+  'outcome' | 'exitCode' | 'skipFinalizers' | 'variables' | 'messages'
+>;
+
+/** The line printed before the report. */
+export const reportBeginMarker = '##[bakehouse-phase-result-begin-7f3c9a]';
+/** The line printed after the report. */
+export const reportEndMarker = '##[bakehouse-phase-result-end-7f3c9a]';
+
+/** The folder a job keeps its state, tools and reports in, under the runner's state root. */
+export function jobStateFolder(
+  stateRoot: string,
+  buildId: string,
+  jobId: string,
+): string {
+  return `${stateRoot}/${buildId}/${jobId}`;
+}
+
+/** The file a phase's report is written to. */
+export function reportFile(
+  stateRoot: string,
+  buildId: string,
+  jobId: string,
+  phase: PhaseName,
+) {
+  return `${jobStateFolder(stateRoot, buildId, jobId)}/${phase}.result.json`;
+}
+
+/** Error raised when a report is missing or malformed. */
+export class PhaseReportError extends Error {
+  override name = 'PhaseReportError';
+}
+
+/**
+ * Reads the report printed at the end of a phase's output (the last one, so
+ * a script cannot forge an earlier one); undefined when there is none.
+ */
+export function extractReport(output: string): RunnerReport | undefined {
+  const end = output.lastIndexOf(reportEndMarker);
+  if (end < 0) return undefined;
+  const begin = output.lastIndexOf(reportBeginMarker, end);
+  if (begin < 0) return undefined;
+
+  return parseReport(output.slice(begin + reportBeginMarker.length, end));
+}
+
+/** Parses and checks a report's JSON. */
+export function parseReport(json: string): RunnerReport {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new PhaseReportError(`Phase report is not JSON: ${(error as Error).message}`);
+  }
+  const report = value as Partial<RunnerReport> | null;
+  const outcomes = ['succeeded', 'failed', 'exited-green'];
+  if (
+    typeof report !== 'object' ||
+    report === null ||
+    !outcomes.includes(String(report.outcome)) ||
+    typeof report.exitCode !== 'number' ||
+    typeof report.variables !== 'object' ||
+    !Array.isArray(report.messages)
+  ) {
+    throw new PhaseReportError(
+      `Phase report has an unexpected shape: ${json.slice(0, 200)}`,
+    );
+  }
+
+  return {
+    outcome: report.outcome as RunnerReport['outcome'],
+    exitCode: report.exitCode,
+    skipFinalizers: report.skipFinalizers === true,
+    variables: report.variables as Record<string, string>,
+    messages: report.messages as BuildMessage[],
+  };
+}

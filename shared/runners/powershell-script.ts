@@ -1,0 +1,128 @@
+import type { JobPlan, PhasePlan, ScriptCommand } from '../config/plan.ts';
+import { powershellApi } from './bash-library.ts';
+import type { PhaseContext } from './context.ts';
+import { reportBeginMarker, reportEndMarker } from './phase-report.ts';
+import { appveyorCliPowershell, powershellFunctions } from './powershell-library.ts';
+import { powershellQuote as q } from './quoting.ts';
+import { jobEnvironment } from './variables.ts';
+
+/** The state root of a Windows runner when BAKEHOUSE_STATE_DIR is not set. */
+export const defaultWindowsStateRoot = 'C:\\ProgramData\\Bakehouse';
+
+const cliLauncher =
+  '@powershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0appveyor.ps1" %*';
+
+/**
+ * The PowerShell script of one phase of a Windows job: the same state file,
+ * build worker API and report as the bash flavour; plain and `cmd:` lines
+ * run in cmd with their environment and folder carried back, `sh:` lines are
+ * skipped. The commands are not indented, so that a here-string in a `ps:`
+ * line keeps its closing quote in the first column.
+ */
+export function powershellPhaseScript(
+  job: JobPlan,
+  phase: PhasePlan,
+  context: PhaseContext,
+): string {
+  const { buildId } = context.build;
+  const environment = jobEnvironment(job, context);
+
+  return [
+    `# Bakehouse phase ${phase.name} of job ${job.id} of build ${buildId}.`,
+    '$__bhRoot = $env:BAKEHOUSE_STATE_DIR',
+    `if (-not $__bhRoot) { $__bhRoot = ${q(defaultWindowsStateRoot)} }`,
+    `$__bhDir = Join-Path $__bhRoot ${q(`${buildId}\\${job.id}`)}`,
+    `$__bhPhase = ${q(phase.name)}`,
+    `$__bhReportBegin = ${q(reportBeginMarker)}`,
+    `$__bhReportEnd = ${q(reportEndMarker)}`,
+    `$__bhSecrets = @(${environment.secrets.map(q).join(', ')})`,
+    `$__bhApi = ${q(powershellApi)}`,
+    "New-Item -ItemType Directory -Force -Path (Join-Path $__bhDir 'bin') | Out-Null",
+    "$__bhStale = 'variables.pending', 'messages.pending', 'exit-requested'",
+    'foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {',
+    '  Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir $__bhName)',
+    '}',
+    "$__bhCli = Join-Path $__bhDir 'bin\\appveyor.ps1'",
+    `Set-Content -LiteralPath $__bhCli -Value ${q(appveyorCliPowershell)}`,
+    "$__bhLauncher = Join-Path $__bhDir 'bin\\appveyor.cmd'",
+    `Set-Content -LiteralPath $__bhLauncher -Value ${q(cliLauncher)} -Encoding Ascii`,
+    powershellFunctions,
+    '. ([ScriptBlock]::Create($__bhApi))',
+    '$__bhState = @{',
+    "  InUser = $false; Outcome = ''; Code = 0; Skip = $false",
+    '  Variables = [ordered]@{}; Messages = @()',
+    '}',
+    '& {',
+    '  try {',
+    "    $__bhStateFile = Join-Path $__bhDir 'state.json'",
+    '    if (Test-Path -LiteralPath $__bhStateFile) {',
+    '      __bhImportEnvironment $__bhStateFile -Keep',
+    '    } else {',
+    ...environment.variables.map((v) => `      $env:${v.name} = ${q(v.value)}`),
+    '      Set-Location -LiteralPath $HOME',
+    '    }',
+    "    $__bhBin = Join-Path $__bhDir 'bin'",
+    "    if (($env:PATH -split ';') -notcontains $__bhBin) {",
+    "      $env:PATH = $__bhBin + ';' + $env:PATH",
+    '    }',
+    '    $__bhBakeImage = $env:APPVEYOR_BAKE_IMAGE',
+    ...environment.warnings.map(
+      (warning) => `    Write-Output ${q(`Warning: ${warning}`)}`,
+    ),
+    ...phaseBody(job, phase, context),
+    "    $__bhState.Outcome = 'succeeded'",
+    '  } catch [System.OperationCanceledException] {',
+    '  } finally {',
+    '    __bhFinish',
+    '  }',
+    '} *>&1 | ForEach-Object { __bhMask "$_" }',
+    'exit $__bhState.Code',
+    '',
+  ].join('\r\n');
+}
+
+function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
+  const commands = phase.commands.flatMap(commandLines);
+  if (phase.name !== 'clone') return commands;
+  if (commands.length > 0) {
+    const cd = 'Set-Location -LiteralPath $env:APPVEYOR_BUILD_FOLDER';
+
+    return [...commands, ...step('cd $env:APPVEYOR_BUILD_FOLDER', cd, '$LASTEXITCODE')];
+  }
+  const { repositoryUrl, trigger } = context.build;
+  const sha = trigger.commit.sha;
+  const depth = job.shallowClone ? '1' : String(job.cloneDepth ?? '');
+  const display = `git fetch${depth ? ` --depth ${depth}` : ''} ${repositoryUrl} ${sha}`;
+  const clone = `__bhClone ${q(repositoryUrl)} $env:APPVEYOR_BUILD_FOLDER ${q(sha)} ${q(depth)}`;
+
+  return step(display, clone, '$LASTEXITCODE');
+}
+
+function step(display: string, line: string, status: string): string[] {
+  return [`__bhBegin ${q(display)}`, line, `__bhEnd ${status}`];
+}
+
+function commandLines(command: ScriptCommand): string[] {
+  const display = command.script.replace(/\n+$/, '');
+  switch (command.shell) {
+    case 'sh':
+      return [
+        `Write-Output ${q(`Skipping the sh: command of line ${command.line}: sh is Linux only.`)}`,
+      ];
+    case 'ps':
+      return [
+        `__bhBegin ${q(display)}`,
+        '$__bhPsStatus = 0',
+        'try {',
+        '. {',
+        ...command.script.replace(/\n+$/, '').split('\n'),
+        '}',
+        '} catch { Write-Output ($_ | Out-String); $__bhPsStatus = 1 }',
+        '__bhEnd $__bhPsStatus',
+      ];
+    case 'pwsh':
+      return step(display, `__bhPwsh ${q(command.script)}`, '$LASTEXITCODE');
+    default:
+      return step(display, `__bhCmd ${q(command.script)}`, '$LASTEXITCODE');
+  }
+}

@@ -1,0 +1,122 @@
+import type { JobPlan } from '../config/plan.ts';
+import type { PhaseContext } from './context.ts';
+
+/** A variable a phase script exports; `fromHome` values are relative to HOME. */
+export interface ScriptVariable {
+  readonly name: string;
+  readonly value: string;
+  readonly fromHome?: boolean;
+}
+
+/** The environment of a job's first phase, the values to mask and the warnings. */
+export interface JobEnvironment {
+  readonly variables: readonly ScriptVariable[];
+  /** Decrypted secure values, longest first, replaced by `***` in the output. */
+  readonly secrets: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** AppVeyor's home on its Linux images; clone folders written under it map to HOME. */
+const appveyorLinuxHome = '/home/appveyor/';
+
+/**
+ * The clone folder of a job (APPVEYOR_BUILD_FOLDER): `clone_folder` when set,
+ * else `projects/<repo>` under HOME on Linux and `C:\projects\<repo>` on Windows.
+ */
+export function buildFolder(job: JobPlan, context: PhaseContext): ScriptVariable {
+  const name = 'APPVEYOR_BUILD_FOLDER';
+  const slug = projectSlug(context.build.repositoryName);
+  const folder = job.cloneFolder;
+  if (job.platform === 'windows') {
+    return { name, value: folder ?? `C:\\projects\\${slug}` };
+  }
+  if (folder === undefined) return { name, value: `projects/${slug}`, fromHome: true };
+  if (folder.startsWith('~/')) return { name, value: folder.slice(2), fromHome: true };
+  if (folder.startsWith(appveyorLinuxHome)) {
+    return { name, value: folder.slice(appveyorLinuxHome.length), fromHome: true };
+  }
+
+  return folder.startsWith('/')
+    ? { name, value: folder }
+    : { name, value: folder, fromHome: true };
+}
+
+/**
+ * Every variable AppVeyor sets for a job (appveyor-semantics.md §3), then the
+ * job's own environment, secure values decrypted through the port.
+ */
+export function jobEnvironment(job: JobPlan, context: PhaseContext): JobEnvironment {
+  const { build } = context;
+  const { trigger } = build;
+  const truth = job.platform === 'windows' ? 'True' : 'true';
+  const [owner = '', repo = ''] = build.repositoryName.split('/');
+  const [title = '', ...rest] = trigger.commit.message.split('\n');
+  const extended = rest.join('\n').trim();
+  const pr = trigger.pullRequest;
+  const optional: [string, string | undefined][] = [
+    ['APPVEYOR_REPO_TAG_NAME', trigger.tag],
+    ['APPVEYOR_REPO_COMMIT_MESSAGE_EXTENDED', extended || undefined],
+    ['APPVEYOR_PULL_REQUEST_NUMBER', pr ? String(pr.number) : undefined],
+    ['APPVEYOR_PULL_REQUEST_TITLE', pr ? build.pullRequestTitle : undefined],
+    [
+      'APPVEYOR_PULL_REQUEST_HEAD_REPO_NAME',
+      pr ? build.pullRequestHeadRepositoryName : undefined,
+    ],
+    ['APPVEYOR_PULL_REQUEST_HEAD_REPO_BRANCH', pr?.headBranch],
+    ['APPVEYOR_PULL_REQUEST_HEAD_COMMIT', pr ? build.pullRequestHeadCommit : undefined],
+    ['PLATFORM', job.buildPlatform],
+    ['CONFIGURATION', job.configuration],
+  ];
+  const fixed: [string, string][] = [
+    ['APPVEYOR', truth],
+    ['CI', truth],
+    ['CI_LINUX', String(job.platform === 'linux')],
+    ['CI_WINDOWS', String(job.platform === 'windows')],
+    ['APPVEYOR_ACCOUNT_NAME', owner],
+    ['APPVEYOR_PROJECT_NAME', repo],
+    ['APPVEYOR_PROJECT_SLUG', projectSlug(build.repositoryName)],
+    ['APPVEYOR_BUILD_ID', build.buildId],
+    ['APPVEYOR_BUILD_NUMBER', String(build.buildNumber)],
+    ['APPVEYOR_BUILD_VERSION', build.version],
+    ['APPVEYOR_BUILD_WORKER_IMAGE', context.imageName],
+    ['APPVEYOR_JOB_ID', `${build.buildId}-${job.id}`],
+    ['APPVEYOR_JOB_NAME', job.name],
+    ['APPVEYOR_JOB_NUMBER', job.id],
+    ['APPVEYOR_REPO_PROVIDER', build.repositoryProvider],
+    ['APPVEYOR_REPO_SCM', 'git'],
+    ['APPVEYOR_REPO_NAME', build.repositoryName],
+    ['APPVEYOR_REPO_BRANCH', trigger.branch ?? ''],
+    ['APPVEYOR_REPO_TAG', String(trigger.tag !== undefined)],
+    ['APPVEYOR_REPO_COMMIT', trigger.commit.sha],
+    ['APPVEYOR_REPO_COMMIT_AUTHOR', trigger.commit.author.name],
+    ['APPVEYOR_REPO_COMMIT_AUTHOR_EMAIL', trigger.commit.author.email],
+    ['APPVEYOR_REPO_COMMIT_MESSAGE', title],
+  ];
+  const variables: ScriptVariable[] = [
+    ...fixed.map(([name, value]) => ({ name, value })),
+    ...optional.flatMap(([name, value]) =>
+      value === undefined ? [] : [{ name, value }],
+    ),
+    buildFolder(job, context),
+  ];
+  const secrets: string[] = [];
+  const warnings: string[] = [];
+  for (const variable of job.environment) {
+    if (!variable.secure) {
+      variables.push({ name: variable.name, value: variable.value });
+      continue;
+    }
+    const decrypted = context.decryption.decrypt(variable);
+    variables.push({ name: variable.name, value: decrypted.value });
+    if (decrypted.warning) warnings.push(decrypted.warning);
+    secrets.push(...decrypted.value.split(/\r?\n/).filter((line) => line !== ''));
+  }
+  secrets.sort((a, b) => b.length - a.length);
+
+  return { variables, secrets, warnings };
+}
+
+/** The project slug: the repository name, lower case. */
+export function projectSlug(repositoryName: string): string {
+  return (repositoryName.split('/')[1] ?? repositoryName).toLowerCase();
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { phaseScript } from '../../shared/runners/phase-script.ts';
+import { command, linuxJob, phaseContext } from './fixtures.ts';
+
+const windowsJob = linuxJob({
+  platform: 'windows',
+  image: 'Visual Studio 2022',
+  name: 'Image: Visual Studio 2022',
+  configuration: 'Release',
+  environment: [
+    { name: 'GREETING', value: "it's", secure: false },
+    { name: 'TOKEN', value: 'enc:hunter2', secure: true },
+  ],
+});
+const context = { ...phaseContext(), imageName: 'Visual Studio 2022' };
+
+/**
+ * pwsh is not installed here: the Windows scripts are compared with golden
+ * files that were read and reviewed line by line when they were written.
+ */
+describe('phaseScript for a Windows job', () => {
+  it('writes the clone phase as reviewed', async () => {
+    const script = phaseScript(
+      { ...windowsJob, cloneDepth: 5 },
+      { name: 'clone', commands: [] },
+      context,
+    );
+
+    expect(script.shell).toBe('powershell');
+    await expect(script.script).toMatchFileSnapshot('./golden/clone.ps1');
+  });
+
+  it('writes every command kind of a phase as reviewed', async () => {
+    const commands = [
+      command('echo %GREETING%', 'bash', 4),
+      command('set BUILT=yes', 'cmd', 5),
+      command("$env:TOOL = 'ready'\nappveyor SetVariable -Name A -Value b", 'ps', 6),
+      command('Write-Host $PSVersionTable.PSVersion', 'pwsh', 8),
+      command('echo linux only', 'sh', 9),
+    ];
+
+    const script = phaseScript(windowsJob, { name: 'install', commands }, context);
+
+    await expect(script.script).toMatchFileSnapshot('./golden/install.ps1');
+  });
+
+  it('refuses macOS jobs with a clear message', () => {
+    const job = linuxJob({ platform: 'macos', name: 'Image: macOS' });
+
+    expect(() => phaseScript(job, { name: 'install', commands: [] }, context)).toThrow(
+      'Job 1 (Image: macOS) of build 01JBUILD: macOS runners are not supported.',
+    );
+  });
+});
