@@ -39,9 +39,11 @@ export interface PlanOptions {
   readonly imagePlatform?: (image: string) => Platform | undefined;
 }
 
+/** A `for: - matrix:` block: its own reading, and the job config it makes, once. */
 interface MatrixBlock {
   readonly node: YamlMap;
   readonly config: Config;
+  merged?: Config;
 }
 
 function rejected(sink: DiagnosticSink): PlanResult {
@@ -92,22 +94,20 @@ function noteAutomaticModes(config: Config, sink: DiagnosticSink): void {
 interface JobContext {
   readonly base: Config;
   readonly selected: YamlMap;
+  readonly blocks: readonly MatrixBlock[];
   readonly trigger: Trigger;
   readonly options: PlanOptions;
   readonly sink: DiagnosticSink;
 }
 
 function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | undefined {
-  const { base, selected, trigger, options, sink } = context;
-  const blocks = matrixBlocks(selected).map((node) => ({
-    node,
-    config: readConfig(node, new DiagnosticSink(sink.file), 'for'),
-  }));
+  const { base, selected, blocks, trigger, options, sink } = context;
   const block = blockFor(cell, blocks);
-  const scratch = new DiagnosticSink(sink.file);
-  const config = block
-    ? readConfig(mergeBlock(selected, block.node, ignoredInMatrixBlocks, true), scratch)
-    : base;
+  if (block && !block.merged) {
+    const merged = mergeBlock(selected, block.node, ignoredInMatrixBlocks, true);
+    block.merged = readConfig(merged, new DiagnosticSink(sink.file));
+  }
+  const config = block?.merged ?? base;
   if (block && filterReason(config, trigger) !== undefined) return undefined;
 
   const environment = mergeVariables(
@@ -166,7 +166,11 @@ function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult 
   const reason = filterReason(base, trigger);
   if (reason) return skipped(reason, sink);
 
-  const context = { base, selected: selection.config, trigger, options, sink };
+  const blocks = matrixBlocks(selection.config).map((node) => ({
+    node,
+    config: readConfig(node, new DiagnosticSink(sink.file), 'for'),
+  }));
+  const context = { base, selected: selection.config, blocks, trigger, options, sink };
   const jobs: JobPlan[] = [];
   for (const cell of expandMatrix(base, options.defaultImage ?? defaultImage)) {
     const job = planJob(cell, jobs.length + 1, context);
