@@ -12,4 +12,5 @@ export interface Command {
  */
 export const commands: Record<string, Command> = {
   validate: (await import('./validate.ts')).validate,
+  replay: (await import('./replay.ts')).replay,
 };

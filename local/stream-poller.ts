@@ -1,0 +1,140 @@
+/**
+ * Feeds the projector handler locally: polls the events table's stream on
+ * DynamoDB Local (DescribeStream, GetShardIterator, GetRecords) and hands
+ * each batch to the same handler the Lambda runs.
+ */
+import {
+  type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { StreamBatchHandler } from '../functions/projector.ts';
+import { localCredentials } from './dynamodb-local.ts';
+
+/** Where the poller reads and what it feeds. */
+export interface StreamPollerOptions {
+  readonly endpoint: string;
+  /** The events table's LatestStreamArn. */
+  readonly streamArn: string;
+  readonly handler: StreamBatchHandler;
+  /** Pause when a poll found nothing, in ms. Default 25. */
+  readonly idleMs?: number;
+  /** Deliveries of a failing batch before it is given up. Default 3. */
+  readonly maxAttempts?: number;
+  /** Called with the records given up: the local dead-letter destination. */
+  readonly onGiveUp?: (records: readonly DynamoDBRecord[], error: unknown) => void;
+}
+
+/** A running poller. */
+export interface StreamPoller {
+  /** Resolves once every record written before the call has been handled. */
+  drain(): Promise<void>;
+  /** Stops polling and waits for the batch in hand. */
+  stop(): Promise<void>;
+}
+
+/** Starts polling the stream from its oldest record. */
+export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
+  const client = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'us-east-1',
+    credentials: localCredentials,
+  });
+  const iterators = new Map<string, string | undefined>();
+  let running = true;
+  let cycle = 0;
+  let idleCycle = -1;
+  const waiters: { after: number; resolve: () => void; reject: (e: unknown) => void }[] =
+    [];
+  let failure: unknown;
+
+  const poll = async (): Promise<void> => {
+    const shards = await client.send(
+      new DescribeStreamCommand({ StreamArn: options.streamArn }),
+    );
+    for (const shard of shards.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const start = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: options.streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      iterators.set(shard.ShardId, start.ShardIterator);
+    }
+    let handled = 0;
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const records = (page.Records ?? []).map(lambdaRecord);
+      if (records.length > 0) await deliver(records);
+      handled += records.length;
+      iterators.set(shardId, page.NextShardIterator);
+    }
+    cycle += 1;
+    if (handled === 0) idleCycle = cycle;
+  };
+
+  const deliver = async (records: DynamoDBRecord[]): Promise<void> => {
+    const attempts = options.maxAttempts ?? 3;
+    let last: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const answer = await options.handler({ Records: records } as DynamoDBStreamEvent);
+        if (answer.batchItemFailures.length === 0) return;
+        last = answer.batchItemFailures;
+      } catch (error) {
+        last = error;
+      }
+    }
+    options.onGiveUp?.(records, last);
+  };
+
+  const loop = (async () => {
+    while (running) {
+      try {
+        const before = idleCycle;
+        await poll();
+        for (const waiter of waiters.splice(0)) {
+          // A poll that started after the call, and found nothing, proves it.
+          if (idleCycle > waiter.after + 1) waiter.resolve();
+          else waiters.push(waiter);
+        }
+        if (idleCycle !== before) await sleep(options.idleMs ?? 25);
+      } catch (error) {
+        failure = error;
+        for (const waiter of waiters.splice(0)) waiter.reject(error);
+        await sleep(500);
+      }
+    }
+  })();
+
+  return {
+    drain: () =>
+      new Promise<void>((resolve, reject) => {
+        if (!running) reject(new Error('The stream poller is stopped'));
+        else waiters.push({ after: cycle, resolve, reject });
+      }),
+    stop: async () => {
+      running = false;
+      await loop;
+      client.destroy();
+      for (const waiter of waiters.splice(0)) {
+        waiter.reject(failure ?? new Error('The stream poller stopped before draining'));
+      }
+    },
+  };
+}
+
+/** A Streams API record in the shape Lambda hands to a handler. */
+function lambdaRecord(record: _Record): DynamoDBRecord {
+  return { ...record, eventSource: 'aws:dynamodb' } as DynamoDBRecord;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

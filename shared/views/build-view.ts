@@ -1,0 +1,226 @@
+/**
+ * The view of one build, folded from its stream: jobs, phases, durations and
+ * bake result. `applyBuildEvent` changes the state it is given; callers fold
+ * over a copy.
+ */
+import type {
+  BuildStatus,
+  ImageReference,
+  JobStatus,
+  KnownEvent,
+  KnownEventOf,
+  PhaseOutcome,
+} from '../events/catalogue.ts';
+
+/** A phase of a job as the view shows it. */
+export interface PhaseView {
+  readonly phase: string;
+  status: 'running' | PhaseOutcome;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+  exitCode?: number;
+  logPointer?: string;
+}
+
+/** A job of a build as the view shows it. */
+export interface JobView {
+  readonly jobId: string;
+  name: string;
+  image: string;
+  status: 'pending' | 'queued' | 'running' | JobStatus;
+  allowedFailure?: boolean;
+  runner?: { runnerId: string; image: ImageReference; terminatedReason?: string };
+  phases: PhaseView[];
+  /** Names of variables scripts set; values are never kept. */
+  variables: string[];
+  bake?: {
+    imageName?: string;
+    status: 'baking' | 'baked' | 'failed';
+    version?: number;
+    ref?: string;
+    parent?: ImageReference;
+    reason?: string;
+  };
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+}
+
+/** A build as the view shows it. */
+export interface BuildView {
+  readonly buildId: string;
+  readonly repository: string;
+  readonly sha: string;
+  readonly ref: string;
+  readonly branch?: string;
+  readonly tag?: string;
+  readonly pullRequest?: { number: number; headBranch: string; fromFork: boolean };
+  /** The first line of the commit message. */
+  readonly commitTitle: string;
+  readonly author: string;
+  readonly requestedAt: string;
+  status: 'requested' | 'running' | 'skipped' | BuildStatus;
+  number?: number;
+  version?: string;
+  configPath?: string;
+  configErrors?: { message: string; line: number; column: number }[];
+  skipReason?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  jobs: JobView[];
+  messages: { jobId?: string; level: string; message: string; at: string }[];
+}
+
+/** Messages kept per build; more are counted in the log, not the view. */
+export const maxBuildMessages = 100;
+
+/** Applies one event of a build stream; events before BuildRequested are ignored. */
+export function applyBuildEvent(
+  state: BuildView | undefined,
+  event: KnownEvent,
+): BuildView | undefined {
+  if (event.type === 'BuildRequested') return requested(event.data);
+  if (!state) return state;
+  const at = event.recordedAt;
+  switch (event.type) {
+    case 'ConfigLoaded':
+      state.configPath = event.data.configPath;
+      for (const { jobId, name, image } of event.data.jobs) {
+        Object.assign(job(state, jobId), { name, image });
+      }
+      break;
+    case 'ConfigRejected':
+      state.configErrors = [...event.data.errors];
+      state.status = 'failed';
+      break;
+    case 'BuildSkipped':
+      Object.assign(state, { status: 'skipped', skipReason: event.data.reason });
+      break;
+    case 'BuildStarted':
+      Object.assign(state, { status: 'running', startedAt: at, ...event.data });
+      break;
+    case 'JobQueued':
+      job(state, event.data.jobId).status = 'queued';
+      break;
+    case 'RunnerLaunched': {
+      const { jobId, runnerId, image } = event.data;
+      Object.assign(job(state, jobId), { status: 'running', startedAt: at });
+      job(state, jobId).runner = { runnerId, image };
+      break;
+    }
+    case 'PhaseStarted':
+      job(state, event.data.jobId).phases.push({
+        phase: event.data.phase,
+        status: 'running',
+        startedAt: at,
+      });
+      break;
+    case 'PhaseFinished': {
+      const { jobId, phase, outcome, ...rest } = event.data;
+      const phases = job(state, jobId).phases;
+      const started = phases.findLast((p) => p.phase === phase && p.status === 'running');
+      const view = started ?? { phase, status: outcome, startedAt: at };
+      if (!started) phases.push(view);
+      Object.assign(view, { status: outcome, finishedAt: at, ...rest });
+      break;
+    }
+    case 'VariableSet': {
+      const variables = job(state, event.data.jobId).variables;
+      if (!variables.includes(event.data.name)) variables.push(event.data.name);
+      break;
+    }
+    case 'MessageAdded':
+      if (state.messages.length < maxBuildMessages) {
+        state.messages.push({ ...event.data, at });
+      }
+      break;
+    case 'BakeStarted':
+      job(state, event.data.jobId).bake = {
+        imageName: event.data.imageName,
+        status: 'baking',
+      };
+      break;
+    case 'ImageBaked': {
+      const { jobId, imageName, version, ref, parent } = event.data;
+      job(state, jobId).bake = { imageName, status: 'baked', version, ref, parent };
+      break;
+    }
+    case 'BakeFailed': {
+      const view = job(state, event.data.jobId);
+      const imageName = event.data.imageName ?? view.bake?.imageName;
+      view.bake = { imageName, status: 'failed', reason: event.data.reason };
+      break;
+    }
+    case 'RunnerTerminated': {
+      const runner = job(state, event.data.jobId).runner;
+      if (runner) runner.terminatedReason = event.data.reason;
+      break;
+    }
+    case 'JobFinished': {
+      const view = job(state, event.data.jobId);
+      Object.assign(view, {
+        status: event.data.status,
+        allowedFailure: event.data.allowedFailure,
+        finishedAt: at,
+        durationMs: elapsed(view.startedAt, at),
+      });
+      break;
+    }
+    case 'BuildFinished':
+      Object.assign(state, {
+        status: event.data.status,
+        finishedAt: at,
+        durationMs: elapsed(state.startedAt ?? state.requestedAt, at),
+      });
+      break;
+  }
+
+  return state;
+}
+
+function requested(data: KnownEventOf<'BuildRequested'>['data']): BuildView {
+  return {
+    buildId: data.buildId,
+    repository: data.repository,
+    sha: data.sha,
+    ref: data.ref,
+    ...(data.branch !== undefined && { branch: data.branch }),
+    ...(data.tag !== undefined && { tag: data.tag }),
+    ...(data.pullRequest && {
+      pullRequest: {
+        number: data.pullRequest.number,
+        headBranch: data.pullRequest.headBranch,
+        fromFork: data.pullRequest.fromFork,
+      },
+    }),
+    commitTitle: (data.commit.message.split('\n')[0] ?? '').slice(0, 200),
+    author: data.commit.author.name,
+    requestedAt: data.requestedAt,
+    status: 'requested',
+    jobs: [],
+    messages: [],
+  };
+}
+
+function job(state: BuildView, jobId: string): JobView {
+  let view = state.jobs.find((j) => j.jobId === jobId);
+  if (!view) {
+    view = {
+      jobId,
+      name: jobId,
+      image: '',
+      status: 'pending',
+      phases: [],
+      variables: [],
+    };
+    state.jobs.push(view);
+  }
+
+  return view;
+}
+
+function elapsed(from: string | undefined, to: string): number | undefined {
+  return from === undefined ? undefined : Date.parse(to) - Date.parse(from);
+}
