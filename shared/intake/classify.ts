@@ -74,6 +74,7 @@ function classifyPush(payload: unknown): Classification {
       sha: head.id,
       ref: push.ref,
       ...target,
+      ...(push.before && !zeroSha.test(push.before) && { before: push.before }),
       commit: {
         message: head.message,
         author: { name: head.author.name, email: head.author.email ?? '' },

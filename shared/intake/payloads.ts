@@ -24,6 +24,7 @@ export const pushEnvelope = z.object({
 /** A `push` that creates or moves a ref: its head commit is required. */
 export const pushPayload = z.object({
   ref: z.string(),
+  before: z.optional(z.string()),
   after: z.string(),
   repository,
   head_commit: z.object({

@@ -29,6 +29,11 @@ export interface SourceHost {
   pullRequestFiles(repository: string, number: number): Promise<string[]>;
   /** True when the branch has an open pull request in the repository. */
   hasOpenPullRequest(repository: string, branch: string): Promise<boolean>;
+  /**
+   * Files changed between two commits, for a push whose payload lists were too
+   * long to carry. Optional so that earlier adapters stay valid.
+   */
+  changedFiles?(repository: string, base: string, head: string): Promise<string[]>;
 }
 
 /** The status reporter port: GitHub commit statuses, or log lines locally. */

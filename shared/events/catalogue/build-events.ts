@@ -23,6 +23,11 @@ export interface BuildEventData {
       readonly message: string;
       readonly author: { readonly name: string; readonly email: string };
     };
+    /**
+     * For a push that moved an existing ref, the commit it pointed to before;
+     * with `sha` it gives the changed files when `changedFiles` is absent.
+     */
+    readonly before?: string;
     /** Files the push changed, when known; writers keep it to a few hundred paths. */
     readonly changedFiles?: readonly string[];
     /** The `X-GitHub-Delivery` id of the webhook. */
