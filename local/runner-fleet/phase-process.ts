@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { PhaseCommand, PhaseResult } from '../../shared/ports/runner-fleet.ts';
+import {
+  parseReport,
+  type RunnerReport,
+  reportFile,
+} from '../../shared/runners/phase-report.ts';
+import type { RunnerLayout } from './layout.ts';
+
+/** A phase running as one bash process (the leader of its own process group). */
+export interface RunningPhase {
+  readonly processGroup: number;
+  /** Resolves when the process ends, with the phase's result. */
+  readonly finished: Promise<PhaseResult>;
+  /** Kills the phase's process group; its result then says runner-lost. */
+  kill(): void;
+}
+
+/** The exit code reported for a phase past its timeout, as timeout(1) reports it. */
+export const timedOutExitCode = 124;
+
+/**
+ * Runs a phase's generated script with bash: HOME is the runner's home, the
+ * environment is the runner's own (none of Bakehouse's), the output goes to
+ * the log file, and the process group is killed when the timeout passes.
+ */
+export function startPhaseProcess(
+  layout: RunnerLayout,
+  command: PhaseCommand,
+  logFile: string,
+  path: string,
+): RunningPhase {
+  mkdirSync(layout.scripts, { recursive: true });
+  mkdirSync(dirname(logFile), { recursive: true });
+  const script = join(layout.scripts, `${command.phase}.sh`);
+  writeFileSync(script, command.script, { mode: 0o600 });
+  const log = openSync(logFile, 'w');
+  const child = spawn('bash', [script], {
+    cwd: layout.home,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: {
+      HOME: layout.home,
+      USER: userInfo().username,
+      LANG: process.env.LANG ?? 'C.UTF-8',
+      TERM: 'dumb',
+      PATH: `${join(layout.tools, 'bin')}:${path}`,
+      BAKEHOUSE_STATE_DIR: layout.state,
+    },
+  });
+  closeSync(log);
+  const started = Date.now();
+  const processGroup = child.pid ?? 0;
+  let ending: 'timed-out' | 'runner-lost' | undefined;
+  const killGroup = () => killProcessGroup(processGroup);
+  const timer = setTimeout(() => {
+    ending = 'timed-out';
+    killGroup();
+  }, command.timeoutSeconds * 1000);
+
+  const finished = new Promise<PhaseResult>((resolve) => {
+    const end = (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(timer);
+      const base = {
+        buildId: command.buildId,
+        jobId: command.jobId,
+        phase: command.phase,
+        callbackToken: command.callbackToken,
+        durationMs: Date.now() - started,
+        logPointer: logFile,
+      };
+      const report = ending ?? (signal ? 'runner-lost' : readReport(layout, command));
+      if (typeof report !== 'string') {
+        resolve({ ...base, ...report });
+        return;
+      }
+      killGroup();
+      const note =
+        report === 'timed-out'
+          ? `killed after its timeout of ${command.timeoutSeconds} s`
+          : `lost: its process ended by ${signal ?? 'an unknown cause'} (exit code ${code})`;
+      appendFileSync(logFile, `\nBakehouse: phase ${command.phase} ${note}.\n`);
+      const exitCode = report === 'timed-out' ? timedOutExitCode : (code ?? 137);
+      resolve({ ...base, outcome: report, exitCode, variables: {}, messages: [] });
+    };
+    child.once('exit', end);
+    child.once('error', () => end(null, null));
+  });
+
+  return {
+    processGroup,
+    finished,
+    kill: () => {
+      ending ??= 'runner-lost';
+      killGroup();
+    },
+  };
+}
+
+/** Kills a process group; one already gone is not an error. */
+export function killProcessGroup(processGroup: number): void {
+  if (processGroup <= 0) return;
+  try {
+    process.kill(-processGroup, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+function readReport(
+  layout: RunnerLayout,
+  command: PhaseCommand,
+): RunnerReport | 'runner-lost' {
+  const file = reportFile(layout.state, command.buildId, command.jobId, command.phase);
+  try {
+    return parseReport(readFileSync(file, 'utf8'));
+  } catch {
+    return 'runner-lost';
+  }
+}

@@ -1,0 +1,219 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
+import type { PhaseName, ScriptCommand } from '../../shared/config/plan.ts';
+import type { PhaseResult, ResolvedImage } from '../../shared/ports/runner-fleet.ts';
+import { bashPhaseScript } from '../../shared/runners/bash-script.ts';
+import { command, linuxJob, phaseContext } from '../runners/fixtures.ts';
+import { processAlive, processGroupMembers } from './processes.ts';
+
+const ubuntu: ResolvedImage = {
+  name: 'Ubuntu2204',
+  platform: 'linux',
+  ref: '',
+  base: true,
+};
+const spec = {
+  buildId: '01JBUILD',
+  jobId: '1',
+  image: ubuntu,
+  expiresAt: '2030-01-01T00:00:00Z',
+};
+
+let stateFolder: string;
+let results: PhaseResult[];
+let fleet: LocalRunnerFleet;
+
+beforeEach(() => {
+  stateFolder = mkdtempSync(join(tmpdir(), 'bakehouse-fleet-'));
+  results = [];
+  fleet = new LocalRunnerFleet({
+    stateFolder,
+    onPhaseFinished: async (result) => {
+      results.push(result);
+    },
+  });
+});
+
+afterEach(async () => {
+  await fleet.terminateAll('test over');
+  rmSync(stateFolder, { recursive: true, force: true });
+});
+
+async function runPhase(
+  runnerId: string,
+  phase: PhaseName,
+  commands: ScriptCommand[],
+  timeoutSeconds = 30,
+): Promise<PhaseResult> {
+  const script = bashPhaseScript(linuxJob(), { name: phase, commands }, phaseContext());
+  await fleet.startPhase({
+    buildId: '01JBUILD',
+    jobId: '1',
+    runnerId,
+    phase,
+    shell: 'bash',
+    script,
+    timeoutSeconds,
+    callbackToken: `01JBUILD/1/${phase}`,
+  });
+  await fleet.idle();
+
+  return results.at(-1) as PhaseResult;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++)
+    await new Promise((r) => setTimeout(r, 25));
+}
+
+describe('LocalRunnerFleet', () => {
+  it('runs a phase as a bash process in the runner home and hands its result over', async () => {
+    const runnerId = await fleet.launch(spec);
+
+    const result = await runPhase(runnerId, 'install', [
+      command('echo "home=$HOME"; appveyor SetVariable A b'),
+    ]);
+
+    const home = join(fleet.runnerFolder(runnerId), 'home');
+    expect(result).toMatchObject({
+      buildId: '01JBUILD',
+      jobId: '1',
+      phase: 'install',
+      callbackToken: '01JBUILD/1/install',
+      outcome: 'succeeded',
+      exitCode: 0,
+      variables: { A: 'b' },
+    });
+    expect(readFileSync(result.logPointer, 'utf8')).toContain(`home=${home}`);
+  });
+
+  it('gives a runner home, projects and tools folders, projects reachable from HOME', async () => {
+    const runnerId = await fleet.launch(spec);
+    writeFileSync(
+      join(fleet.runnerFolder(runnerId), 'tools', 'bin', 'hello'),
+      '#!/bin/sh\necho hi\n',
+      {
+        mode: 0o755,
+      },
+    );
+
+    const result = await runPhase(runnerId, 'install', [
+      command('mkdir -p ~/projects/widget && hello'),
+    ]);
+
+    expect(result.outcome).toBe('succeeded');
+    expect(existsSync(join(fleet.runnerFolder(runnerId), 'projects', 'widget'))).toBe(
+      true,
+    );
+    expect(readFileSync(result.logPointer, 'utf8')).toContain('hi');
+  });
+
+  it.each([
+    ['windows', 'Visual Studio 2022', 'Windows runners cannot run locally'],
+    ['macos', 'macOS', 'macOS runners cannot run locally'],
+  ] as const)(
+    'refuses %s images with a clear message',
+    async (platform, name, message) => {
+      const image: ResolvedImage = { name, platform, ref: '', base: true };
+
+      await expect(fleet.launch({ ...spec, image })).rejects.toThrow(message);
+      expect(fleet.runnerIds()).toEqual([]);
+    },
+  );
+
+  it('kills a phase past its timeout and reports it timed out', async () => {
+    const runnerId = await fleet.launch(spec);
+
+    const result = await runPhase(runnerId, 'build_script', [command('sleep 30')], 1);
+
+    expect(result).toMatchObject({ outcome: 'timed-out', exitCode: 124 });
+    expect(result.durationMs).toBeLessThan(5000);
+    expect(readFileSync(result.logPointer, 'utf8')).toContain(
+      'killed after its timeout of 1 s',
+    );
+  });
+
+  it('reports a runner whose phase process is killed from outside as lost', async () => {
+    const runnerId = await fleet.launch(spec);
+    const started = runPhase(runnerId, 'build_script', [command('sleep 30')]);
+    const [group] = fleet.runningProcessGroups();
+
+    process.kill(-(group as number), 'SIGKILL');
+    const result = await started;
+
+    expect(result.outcome).toBe('runner-lost');
+  });
+
+  it('reports the running phase lost when its runner is terminated, leaving nothing', async () => {
+    const runnerId = await fleet.launch(spec);
+    const started = runPhase(runnerId, 'build_script', [command('sleep 30 & sleep 30')]);
+    const [group] = fleet.runningProcessGroups();
+    await until(() => existsSync(join(fleet.runnerFolder(runnerId), 'scripts')));
+
+    await fleet.terminate(runnerId, 'build cancelled');
+    const result = await started;
+
+    expect(result.outcome).toBe('runner-lost');
+    expect(processGroupMembers(group as number)).toEqual([]);
+    expect(existsSync(fleet.runnerFolder(runnerId))).toBe(false);
+    expect(fleet.runnerIds()).toEqual([]);
+  });
+
+  it('kills what a phase left running in the background when the runner ends', async () => {
+    const runnerId = await fleet.launch(spec);
+    await runPhase(runnerId, 'install', [
+      command('sleep 60 > /dev/null 2>&1 & echo $! > ~/bg.pid'),
+    ]);
+    const pidFile = join(fleet.runnerFolder(runnerId), 'home', 'bg.pid');
+    const background = Number(readFileSync(pidFile, 'utf8'));
+
+    await fleet.terminate(runnerId, 'job finished');
+
+    await until(() => !processAlive(background));
+    expect(processAlive(background)).toBe(false);
+  });
+
+  it('keeps a runner folder for a bake when asked', async () => {
+    const runnerId = await fleet.launch(spec);
+    fleet.keepForBake(runnerId);
+
+    await fleet.terminate(runnerId, 'baking');
+
+    expect(existsSync(join(fleet.runnerFolder(runnerId), 'home'))).toBe(true);
+  });
+
+  it('reports a phase sent to a runner that is gone as lost', async () => {
+    const result = await runPhase('local-gone', 'install', [command('true')]);
+
+    expect(result).toMatchObject({ outcome: 'runner-lost', phase: 'install' });
+  });
+
+  it('launches a custom image through the image store and refuses it without one', async () => {
+    const custom: ResolvedImage = {
+      name: 'widget-tools',
+      platform: 'linux',
+      ref: 'snap-1',
+      version: 2,
+      base: false,
+    };
+    const materialized: string[] = [];
+    const withStore = new LocalRunnerFleet({
+      stateFolder,
+      onPhaseFinished: async () => {},
+      materializeImage: async (image, folder) => {
+        materialized.push(`${image.ref}->${folder}`);
+      },
+    });
+
+    const runnerId = await withStore.launch({ ...spec, image: custom });
+    await withStore.terminateAll('test over');
+
+    expect(materialized).toEqual([`snap-1->${withStore.runnerFolder(runnerId)}`]);
+    await expect(fleet.launch({ ...spec, image: custom })).rejects.toThrow(
+      "Custom image 'widget-tools' cannot be launched: no local image store is configured.",
+    );
+  });
+});
