@@ -140,7 +140,7 @@ function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | u
     phases,
     allowFailure: cellMatchesAny(cell, base.allowFailures),
     cloneFolder: config.cloneFolder,
-    cloneDepth: config.cloneDepth,
+    cloneDepth: config.shallowClone ? undefined : config.cloneDepth,
     shallowClone: config.shallowClone,
     cache: config.cache,
     services: config.services,

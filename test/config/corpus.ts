@@ -4,7 +4,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { JobPlan, Trigger } from '../../shared/config/plan.ts';
+import type { BuildPlan, JobPlan, Trigger } from '../../shared/config/plan.ts';
+import { planBuild } from '../../shared/config/planner.ts';
 
 /** The folder of the corpus, beside the project. */
 export const corpusDir = path.resolve(
@@ -67,4 +68,20 @@ export function jobSummary(job: JobPlan) {
   }
 
   return { image: job.image, platform: job.platform, phases };
+}
+
+/** Plans YAML text that must build, and returns the build. */
+export function buildOf(yaml: string, trigger: Trigger = push()): BuildPlan {
+  const result = planBuild(yaml, trigger);
+  if (result.kind !== 'build')
+    throw new Error(`expected a build, got ${JSON.stringify(result)}`);
+
+  return result;
+}
+
+/** The skip reason, or `build` / `rejected`, of planning YAML text for a trigger. */
+export function outcomeOf(yaml: string, trigger: Trigger = push()): string {
+  const result = planBuild(yaml, trigger);
+
+  return result.kind === 'skipped' ? result.reason : result.kind;
 }
