@@ -34,3 +34,13 @@ export class ImageBakeFailedError extends Error {
 export class ImagePendingError extends Error {
   override readonly name = 'ImagePendingError';
 }
+
+/** An image store operation that did not finish: a delete not awaited to the end. */
+export class ImageStoreError extends Error {
+  override readonly name = 'ImageStoreError';
+}
+
+/** A base image source that gives no image: no parameter, no available pipeline output. */
+export class BaseImageUnavailableError extends Error {
+  override readonly name = 'BaseImageUnavailableError';
+}
