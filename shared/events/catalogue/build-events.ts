@@ -40,6 +40,15 @@ export interface BuildEventData {
     readonly configPath: string;
     /** The config as read, so later tasks plan again deterministically. */
     readonly configText?: string;
+    /**
+     * What planning asked the source host beyond BuildRequested (a pull
+     * request's files, an open pull request for the branch), kept so that
+     * later tasks plan again with the very same trigger.
+     */
+    readonly triggerFacts?: {
+      readonly changedFiles?: readonly string[];
+      readonly branchHasOpenPullRequest?: boolean;
+    };
     readonly jobs: readonly {
       readonly jobId: string;
       readonly name: string;

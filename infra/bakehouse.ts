@@ -1,0 +1,196 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { deliveriesTable } from '../shared/aws/deliveries-table.ts';
+import { type CatalogEntry, defaultImageSettings } from '../shared/images/catalog.ts';
+import { BakehouseAlarms } from './alarms.ts';
+import { BakehouseRules } from './event-rules.ts';
+import { EventStore } from './event-store.ts';
+import { pipelineDefinition } from './pipeline-definition.ts';
+import { PipelineFunctionSet } from './pipeline-functions.ts';
+import { RunnerResources } from './runner-resources.ts';
+
+/** EC2 instance types of the runners, per platform. */
+export interface RunnerInstanceTypes {
+  /** Default `m7i.large` (2 vCPU, 8 GiB), for the amd64 Ubuntu images. */
+  readonly linux?: string;
+  /** Default `m7i.xlarge` (4 vCPU, 16 GiB): Windows needs the memory. */
+  readonly windows?: string;
+}
+
+/** Options of {@link Bakehouse}; every one has a default. */
+export interface BakehouseProps {
+  /** The VPC of the runners. Default: a new VPC, two AZs, one NAT gateway, flow logs. */
+  readonly vpc?: ec2.IVpc;
+  /** Where runners start: they get no public IP. Default: the private subnets with egress. */
+  readonly runnerSubnets?: ec2.SubnetSelection;
+  /** Runner instance types. Default: see {@link RunnerInstanceTypes}. */
+  readonly instanceTypes?: RunnerInstanceTypes;
+  /** Base images laid over the catalog out of the box (Ubuntu, Visual Studio names). Default none. */
+  readonly baseImages?: readonly CatalogEntry[];
+  /** The image of a job with no `image:`. Default `Visual Studio 2015`, as AppVeyor. */
+  readonly defaultImage?: string;
+  /** The longest one phase may run. Default 60 minutes, AppVeyor's build timeout. */
+  readonly phaseTimeout?: Duration;
+  /** Retention of the logs (Lambdas, state machine, phase output). Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** The most concurrent jobs of the whole installation. Default 20. */
+  readonly maxConcurrentJobs?: number;
+  /** Let same-repository pull-request builds bake images. Default false (never for forks). */
+  readonly allowSameRepositoryPullRequestBakes?: boolean;
+  /** What happens to the tables when the stack is deleted. Default RETAIN. */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Bakehouse in one construct: the event store, the webhook Function URL, the
+ * build state machine with its task Lambdas, the runners' network, profile
+ * and key, the EventBridge rules that bring phase results and lost runners
+ * back, the reaper and the alarms.
+ */
+export class Bakehouse extends Construct {
+  readonly key: kms.Key;
+  readonly eventStore: EventStore;
+  readonly stateMachine: sfn.StateMachine;
+  readonly webhookUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: BakehouseProps = {}) {
+    super(scope, id);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const phaseTimeout = props.phaseTimeout ?? Duration.minutes(60);
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Bakehouse: runner volumes, images, tables and secrets',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    this.eventStore = new EventStore(this, 'EventStore', {
+      encryptionKey: this.key,
+      removalPolicy,
+      logRetention,
+    });
+    const pipelineTable = this.#table('Pipeline', removalPolicy);
+    const deliveries = new dynamodb.Table(this, 'Deliveries', {
+      partitionKey: {
+        name: deliveriesTable.partitionKey.name,
+        type: dynamodb.AttributeType.STRING,
+      },
+      timeToLiveAttribute: deliveriesTable.timeToLiveAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const webhookSecret = new secrets.Secret(this, 'WebhookSecret', {
+      description: 'Bakehouse: the GitHub webhook secret',
+      encryptionKey: this.key,
+    });
+    const githubToken = new secrets.Secret(this, 'GitHubToken', {
+      description: 'Bakehouse: a GitHub token that reads contents and writes statuses',
+      encryptionKey: this.key,
+    });
+
+    const vpc = props.vpc ?? this.#vpc();
+    const runners = new RunnerResources(this, 'Runners', {
+      vpc,
+      key: this.key,
+      logRetention,
+    });
+    const stateMachineName = `${Stack.of(this).stackName}-${id}-builds`.slice(0, 80);
+    const functions = new PipelineFunctionSet(this, 'Tasks', {
+      logRetention,
+      stateMachineName,
+      eventStore: this.eventStore,
+      pipelineTable,
+      deliveries,
+      webhookSecret,
+      githubToken,
+      key: this.key,
+      runners,
+      runnerSubnetIds: vpc.selectSubnets(
+        props.runnerSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ).subnetIds,
+      settings: {
+        instanceTypes: {
+          linux: props.instanceTypes?.linux ?? 'm7i.large',
+          windows: props.instanceTypes?.windows ?? 'm7i.xlarge',
+        },
+        images: {
+          ...defaultImageSettings,
+          defaultImage: props.defaultImage ?? defaultImageSettings.defaultImage,
+          allowSameRepositoryPullRequestBakes:
+            props.allowSameRepositoryPullRequestBakes ?? false,
+        },
+        baseImages: props.baseImages ?? [],
+        phaseTimeout,
+        maxConcurrentJobs: props.maxConcurrentJobs ?? 20,
+      },
+    });
+
+    const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
+      retention: logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new sfn.StateMachine(this, 'Builds', {
+      stateMachineName,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        pipelineDefinition(this, functions.tasks, {
+          phaseTimeout,
+          taskTimeout: Duration.minutes(2),
+          jobSlotPoll: Duration.seconds(30),
+        }),
+      ),
+      logs: {
+        destination: stateMachineLogs,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      tracingEnabled: true,
+    });
+    functions.allowStarting(this.stateMachine);
+    this.webhookUrl = functions.webhook.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+    });
+
+    new BakehouseRules(this, 'Rules', { functions });
+    new BakehouseAlarms(this, 'Alarms', {
+      stateMachine: this.stateMachine,
+      deadLetterQueue: this.eventStore.deadLetterQueue,
+      reaperLogs: functions.reaperLogGroup,
+    });
+  }
+
+  #table(id: string, removalPolicy: RemovalPolicy): dynamodb.Table {
+    return new dynamodb.Table(this, id, {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      removalPolicy,
+    });
+  }
+
+  #vpc(): ec2.Vpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC },
+        { name: 'runners', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+    });
+    vpc.addFlowLog('FlowLogs', { trafficType: ec2.FlowLogTrafficType.REJECT });
+
+    return vpc;
+  }
+}

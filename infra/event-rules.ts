@@ -1,0 +1,53 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { Construct } from 'constructs';
+import type { PipelineFunctionSet } from './pipeline-functions.ts';
+
+/** The Lambdas the rules invoke. */
+export interface BakehouseRulesProps {
+  readonly functions: PipelineFunctionSet;
+}
+
+/**
+ * The EventBridge rules: SSM command results bring phases back (callback,
+ * never polling), EC2 state changes and spot interruption warnings fail the
+ * phase of a runner that disappears, and a schedule runs the reaper.
+ */
+export class BakehouseRules extends Construct {
+  constructor(scope: Construct, id: string, props: BakehouseRulesProps) {
+    super(scope, id);
+    const { functions } = props;
+    new events.Rule(this, 'PhaseCompleted', {
+      description: 'Bakehouse: a phase command ended on a runner',
+      eventPattern: {
+        source: ['aws.ssm'],
+        detailType: ['EC2 Command Invocation Status-change Notification'],
+        detail: {
+          status: ['Success', 'Failed', 'TimedOut', 'Cancelled'],
+          'document-name': ['AWS-RunShellScript', 'AWS-RunPowerShellScript'],
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(functions.phaseCompleted, { retryAttempts: 8 }),
+      ],
+    });
+    new events.Rule(this, 'RunnerLost', {
+      description:
+        'Bakehouse: a runner stopped, terminated or is about to be interrupted',
+      eventPattern: {
+        source: ['aws.ec2'],
+        detailType: [
+          'EC2 Instance State-change Notification',
+          'EC2 Spot Instance Interruption Warning',
+        ],
+      },
+      targets: [new targets.LambdaFunction(functions.runnerLost, { retryAttempts: 8 })],
+    });
+    new events.Rule(this, 'Reaper', {
+      description: 'Bakehouse: terminate runners past their expiry',
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(functions.reaper)],
+    });
+  }
+}

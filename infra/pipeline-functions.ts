@@ -1,0 +1,262 @@
+import { ArnFormat, type Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { pipelineEnvNames as env } from '../shared/aws/pipeline-env.ts';
+import type { CatalogEntry, ImageSettings } from '../shared/images/catalog.ts';
+import type { EventStore } from './event-store.ts';
+import { BakehouseFunction } from './lambda-function.ts';
+import type { PipelineFunctions } from './pipeline-definition.ts';
+import type { RunnerResources } from './runner-resources.ts';
+
+/** The operator's settings the Lambdas receive. */
+export interface PipelineSettingsProps {
+  readonly instanceTypes: { readonly linux: string; readonly windows: string };
+  readonly images: ImageSettings;
+  readonly baseImages: readonly CatalogEntry[];
+  readonly phaseTimeout: Duration;
+  readonly maxConcurrentJobs: number;
+}
+
+/** What the Lambdas are wired to. */
+export interface PipelineFunctionSetProps {
+  readonly logRetention: logs.RetentionDays;
+  readonly stateMachineName: string;
+  readonly eventStore: EventStore;
+  readonly pipelineTable: dynamodb.ITable;
+  readonly deliveries: dynamodb.ITable;
+  readonly webhookSecret: secrets.ISecret;
+  readonly githubToken: secrets.ISecret;
+  readonly key: kms.IKey;
+  readonly runners: RunnerResources;
+  readonly runnerSubnetIds: readonly string[];
+  readonly settings: PipelineSettingsProps;
+}
+
+/**
+ * Every Lambda of Bakehouse with the least each needs: the task Lambdas of
+ * the state machine, the webhook, the phase completion, the lost-runner
+ * handler and the reaper.
+ */
+export class PipelineFunctionSet extends Construct {
+  readonly tasks: PipelineFunctions;
+  readonly webhook: lambda.IFunction;
+  readonly phaseCompleted: lambda.IFunction;
+  readonly runnerLost: lambda.IFunction;
+  readonly reaper: lambda.IFunction;
+  readonly reaperLogGroup: logs.ILogGroup;
+  readonly #stateMachineArn: string;
+  readonly #props: PipelineFunctionSetProps;
+
+  constructor(scope: Construct, id: string, props: PipelineFunctionSetProps) {
+    super(scope, id);
+    this.#props = props;
+    const stack = Stack.of(this);
+    this.#stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: props.stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const { eventStore, pipelineTable, runners, settings } = props;
+    const common = {
+      [env.eventsTable]: eventStore.eventsTable.tableName,
+      [env.viewsTable]: eventStore.viewsTable.tableName,
+      [env.pipelineTable]: pipelineTable.tableName,
+      [env.installation]: stack.stackName,
+      [env.phaseTimeoutSeconds]: String(settings.phaseTimeout.toSeconds()),
+      [env.maxConcurrentJobs]: String(settings.maxConcurrentJobs),
+      [env.defaultImage]: settings.images.defaultImage,
+    };
+    const fn = (entry: string, extra: Record<string, string> = {}) => {
+      const created = new BakehouseFunction(this, entry, {
+        entry,
+        environment: { ...common, ...extra },
+        logRetention: props.logRetention,
+      });
+      eventStore.eventsTable.grantReadWriteData(created.function);
+      pipelineTable.grantReadWriteData(created.function);
+
+      return created;
+    };
+
+    const loadConfig = fn('load-config', {
+      [env.githubTokenSecret]: props.githubToken.secretArn,
+    });
+    props.githubToken.grantRead(loadConfig.function);
+    const resolveImage = fn('resolve-image', {
+      [env.baseImages]: JSON.stringify(settings.baseImages),
+    });
+    const launchRunner = fn('launch-runner', {
+      [env.runnerSubnets]: props.runnerSubnetIds.join(','),
+      [env.runnerSecurityGroup]: runners.securityGroup.securityGroupId,
+      [env.runnerInstanceProfile]: runners.instanceProfile.instanceProfileArn,
+      [env.runnerKey]: props.key.keyArn,
+      [env.runnerInstanceTypes]: JSON.stringify(settings.instanceTypes),
+    });
+    this.#allowLaunching(launchRunner.role);
+    const runPhase = fn('run-phase', {
+      [env.runnerLogGroup]: runners.logGroup.logGroupName,
+    });
+    this.#allowSendingCommands(runPhase.role);
+    this.#allowTaskCallbacks(runPhase.role);
+    const terminateRunner = fn('terminate-runner');
+    const terminateBuildRunners = fn('terminate-build-runners');
+    for (const f of [terminateRunner, terminateBuildRunners])
+      this.#allowTerminating(f.role);
+
+    this.tasks = {
+      loadConfig: loadConfig.function,
+      acquireJobSlot: fn('acquire-job-slot').function,
+      resolveImage: resolveImage.function,
+      launchRunner: launchRunner.function,
+      runPhase: runPhase.function,
+      terminateRunner: terminateRunner.function,
+      finishJob: fn('finish-job').function,
+      terminateBuildRunners: terminateBuildRunners.function,
+      finishBuild: fn('finish-build').function,
+    };
+
+    const phaseCompleted = fn('phase-completed', {
+      [env.runnerLogGroup]: runners.logGroup.logGroupName,
+    });
+    runners.logGroup.grantRead(phaseCompleted.function);
+    this.#allowTaskCallbacks(phaseCompleted.role);
+    this.phaseCompleted = phaseCompleted.function;
+    const runnerLost = fn('runner-lost');
+    this.#allowTaskCallbacks(runnerLost.role);
+    this.runnerLost = runnerLost.function;
+    const reaper = fn('reaper');
+    this.#allowTerminating(reaper.role);
+    reaper.role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
+    );
+    this.reaper = reaper.function;
+    this.reaperLogGroup = reaper.logGroup;
+
+    const webhook = fn('webhook', {
+      DELIVERIES_TABLE: props.deliveries.tableName,
+      STATE_MACHINE_ARN: this.#stateMachineArn,
+      WEBHOOK_SECRET_ID: props.webhookSecret.secretArn,
+    });
+    props.deliveries.grantReadWriteData(webhook.function);
+    props.webhookSecret.grantRead(webhook.function);
+    this.webhook = webhook.function;
+  }
+
+  /** Lets the webhook start executions of the state machine. */
+  allowStarting(stateMachine: sfn.IStateMachine): void {
+    stateMachine.grantStartExecution(this.webhook);
+  }
+
+  #arn(service: string, resource: string, account = true, region = true): string {
+    return Stack.of(this).formatArn({
+      service,
+      resource,
+      ...(!account && { account: '' }),
+      ...(!region && { region: '' }),
+    });
+  }
+
+  #managedRunners(): Record<string, Record<string, string>> {
+    return {
+      StringEquals: {
+        'aws:ResourceTag/bakehouse:installation': Stack.of(this).stackName,
+      },
+    };
+  }
+
+  #allowLaunching(role: iam.IRole): void {
+    const { runners, key } = this.#props;
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:RunInstances', 'ec2:CreateTags'],
+        resources: [this.#arn('ec2', 'instance/*'), this.#arn('ec2', 'volume/*')],
+        conditions: {
+          StringEquals: {
+            'aws:RequestTag/bakehouse:installation': Stack.of(this).stackName,
+          },
+        },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:RunInstances'],
+        resources: [
+          this.#arn('ec2', 'image/*', false),
+          this.#arn('ec2', 'network-interface/*'),
+          this.#arn('ec2', 'subnet/*'),
+          this.#arn('ec2', `security-group/${runners.securityGroup.securityGroupId}`),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameters', 'ssm:GetParameter'],
+        resources: [this.#arn('ssm', 'parameter/aws/service/*', false)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [runners.role.roleArn],
+      }),
+    );
+    key.grant(
+      role,
+      'kms:CreateGrant',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    );
+  }
+
+  #allowSendingCommands(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [
+          this.#arn('ssm', 'document/AWS-RunShellScript', false),
+          this.#arn('ssm', 'document/AWS-RunPowerShellScript', false),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:SendCommand'],
+        resources: [this.#arn('ec2', 'instance/*')],
+        conditions: this.#managedRunners(),
+      }),
+    );
+  }
+
+  #allowTerminating(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:TerminateInstances'],
+        resources: [this.#arn('ec2', 'instance/*')],
+        conditions: this.#managedRunners(),
+      }),
+    );
+  }
+
+  #allowTaskCallbacks(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'states:SendTaskSuccess',
+          'states:SendTaskFailure',
+          'states:SendTaskHeartbeat',
+        ],
+        resources: [this.#stateMachineArn],
+      }),
+    );
+  }
+}

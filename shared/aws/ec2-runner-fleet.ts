@@ -1,0 +1,167 @@
+import {
+  type EC2Client,
+  RunInstancesCommand,
+  type RunInstancesCommandInput,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { RunnerNotReadyError } from '../pipeline/errors.ts';
+import type { PhaseCommand, RunnerFleet, RunnerSpec } from '../ports/runner-fleet.ts';
+
+/** The tag keys Bakehouse puts on its runners and their volumes. */
+export const runnerTags = {
+  installation: 'bakehouse:installation',
+  build: 'bakehouse:build',
+  job: 'bakehouse:job',
+  expiresAt: 'bakehouse:expires-at',
+} as const;
+
+/** Where and how runners start. */
+export interface Ec2RunnerFleetOptions {
+  readonly ec2: EC2Client;
+  readonly ssm: SSMClient;
+  /** Private subnets; a job's runner goes to one chosen by its build and job. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  readonly instanceProfileArn: string;
+  /** The key of the runners' encrypted root volumes. */
+  readonly kmsKeyArn: string;
+  readonly instanceTypes: { readonly linux: string; readonly windows: string };
+  /** The log group SSM writes each phase's output to. */
+  readonly logGroupName: string;
+  /** The value of the `bakehouse:installation` tag, which IAM conditions check. */
+  readonly installation: string;
+}
+
+/** Raised when a runner cannot be launched, with the build and job it was for. */
+export class RunnerLaunchError extends Error {
+  override readonly name = 'RunnerLaunchError';
+}
+
+/** The SSM document of a shell. */
+export function documentOf(shell: PhaseCommand['shell']): string {
+  return shell === 'bash' ? 'AWS-RunShellScript' : 'AWS-RunPowerShellScript';
+}
+
+/**
+ * The runner fleet on EC2 and SSM Run Command: one instance per job
+ * (IMDSv2 only, encrypted gp3 root, no public IP, shutdown terminates), one
+ * command per phase with its output in CloudWatch Logs.
+ */
+export class Ec2RunnerFleet implements RunnerFleet {
+  constructor(private readonly options: Ec2RunnerFleetOptions) {}
+
+  async launch(spec: RunnerSpec): Promise<string> {
+    const answer = await this.options.ec2.send(
+      new RunInstancesCommand(this.launchInput(spec)),
+    );
+    const instanceId = answer.Instances?.[0]?.InstanceId;
+    if (!instanceId) {
+      throw new RunnerLaunchError(
+        `RunInstances returned no instance for build ${spec.buildId}, job ${spec.jobId}`,
+      );
+    }
+
+    return instanceId;
+  }
+
+  /** The RunInstances request of a runner; its client token makes a retry idempotent. */
+  launchInput(spec: RunnerSpec): RunInstancesCommandInput {
+    const o = this.options;
+    const subnets = o.subnetIds;
+    const subnet = subnets[hash(`${spec.buildId}/${spec.jobId}`) % subnets.length];
+    const platform = spec.image.platform === 'windows' ? 'windows' : 'linux';
+    const tags = [
+      { Key: 'Name', Value: `bakehouse ${spec.buildId} job ${spec.jobId}` },
+      { Key: runnerTags.installation, Value: o.installation },
+      { Key: runnerTags.build, Value: spec.buildId },
+      { Key: runnerTags.job, Value: spec.jobId },
+      { Key: runnerTags.expiresAt, Value: spec.expiresAt },
+    ];
+
+    return {
+      ImageId: spec.image.ref,
+      InstanceType: o.instanceTypes[platform] as RunInstancesCommandInput['InstanceType'],
+      MinCount: 1,
+      MaxCount: 1,
+      ClientToken: `${spec.buildId}-${spec.jobId}`.slice(0, 64),
+      IamInstanceProfile: { Arn: o.instanceProfileArn },
+      NetworkInterfaces: [
+        {
+          DeviceIndex: 0,
+          SubnetId: subnet,
+          Groups: [o.securityGroupId],
+          AssociatePublicIpAddress: false,
+          DeleteOnTermination: true,
+        },
+      ],
+      MetadataOptions: {
+        HttpTokens: 'required',
+        HttpEndpoint: 'enabled',
+        HttpPutResponseHopLimit: 2,
+      },
+      InstanceInitiatedShutdownBehavior: 'terminate',
+      BlockDeviceMappings: [
+        {
+          DeviceName: '/dev/sda1',
+          Ebs: {
+            VolumeType: 'gp3',
+            Encrypted: true,
+            KmsKeyId: o.kmsKeyArn,
+            DeleteOnTermination: true,
+          },
+        },
+      ],
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: tags },
+        { ResourceType: 'volume', Tags: tags },
+      ],
+    };
+  }
+
+  async startPhase(command: PhaseCommand): Promise<void> {
+    try {
+      await this.options.ssm.send(
+        new SendCommandCommand({
+          InstanceIds: [command.runnerId],
+          DocumentName: documentOf(command.shell),
+          Comment:
+            `bakehouse ${command.buildId} job ${command.jobId} ${command.phase}`.slice(
+              0,
+              100,
+            ),
+          Parameters: {
+            commands: [command.script],
+            executionTimeout: [String(command.timeoutSeconds)],
+          },
+          CloudWatchOutputConfig: {
+            CloudWatchOutputEnabled: true,
+            CloudWatchLogGroupName: this.options.logGroupName,
+          },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'InvalidInstanceId') {
+        throw new RunnerNotReadyError(command.runnerId);
+      }
+      throw error;
+    }
+  }
+
+  async terminate(runnerId: string): Promise<void> {
+    try {
+      await this.options.ec2.send(
+        new TerminateInstancesCommand({ InstanceIds: [runnerId] }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidInstanceID.NotFound') throw error;
+    }
+  }
+}
+
+function hash(text: string): number {
+  let h = 0;
+  for (const char of text) h = (h * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+
+  return h;
+}

@@ -1,0 +1,35 @@
+import { newEvent } from '../events/catalogue.ts';
+import { allOf, appendToBuild, readBuild, replan } from './build-stream.ts';
+import type { PipelineDeps } from './deps.ts';
+import { jobInput } from './inputs.ts';
+
+type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'slots' | 'settings' | 'log'>;
+
+/**
+ * Takes a job slot when the project's `max_jobs` and the installation's limit
+ * both allow; otherwise records JobQueued once and answers `acquired: false`,
+ * and the state machine waits and asks again. A job is never failed for a cap.
+ */
+export async function acquireJobSlot(
+  input: unknown,
+  deps: Deps,
+): Promise<{ acquired: boolean }> {
+  const { buildId, jobId } = jobInput.parse(input);
+  const build = await readBuild(deps.events, buildId);
+  const plan = replan(build, deps.planBuild);
+
+  const acquired = await deps.slots.acquire({
+    buildId,
+    jobId,
+    repository: build.requested.repository,
+    ...(plan.maxJobs !== undefined && { projectLimit: plan.maxJobs }),
+    installationLimit: deps.settings.installationMaxJobs,
+  });
+  const queued = allOf(build, 'JobQueued').some((e) => e.data.jobId === jobId);
+  if (!acquired && !queued) {
+    await appendToBuild(deps.events, build, [newEvent('JobQueued', { jobId })]);
+    deps.log.info('job queued behind a concurrency cap', { buildId, jobId });
+  }
+
+  return { acquired };
+}

@@ -1,0 +1,128 @@
+import type { BuildPlan, JobPlan, Trigger } from '../config/plan.ts';
+import {
+  buildStream,
+  type EventType,
+  isEvent,
+  type KnownEventOf,
+  type TypedNewEvent,
+} from '../events/catalogue.ts';
+import { StreamVersionConflictError } from '../events/errors.ts';
+import type { EventStore, StoredEvent } from '../events/store.ts';
+import type { PlanBuild } from './deps.ts';
+import { BuildStateError, JobNotFoundError } from './errors.ts';
+
+/** A build as its stream tells it: the request, the plan and the number. */
+export interface BuildView {
+  readonly buildId: string;
+  readonly events: readonly StoredEvent[];
+  readonly requested: KnownEventOf<'BuildRequested'>['data'];
+}
+
+/** Reads the build stream; throws when it has no BuildRequested. */
+export async function readBuild(events: EventStore, buildId: string): Promise<BuildView> {
+  const stream = await events.read(buildStream(buildId));
+  const requested = stream.find((e) => isEvent(e, 'BuildRequested'));
+  if (!requested) throw new BuildStateError(buildId, 'the stream has no BuildRequested');
+
+  return { buildId, events: stream, requested: requested.data };
+}
+
+/** The last event of a type in the build, if any. */
+export function lastOf<T extends EventType>(
+  build: BuildView,
+  type: T,
+): KnownEventOf<T> | undefined {
+  return build.events.findLast((e): e is KnownEventOf<T> => isEvent(e, type));
+}
+
+/** Every event of a type in the build, in order. */
+export function allOf<T extends EventType>(build: BuildView, type: T): KnownEventOf<T>[] {
+  return build.events.filter((e): e is KnownEventOf<T> => isEvent(e, type));
+}
+
+/** The facts planning learnt from the source host, beyond BuildRequested. */
+export interface TriggerFacts {
+  readonly changedFiles?: readonly string[];
+  readonly branchHasOpenPullRequest?: boolean;
+}
+
+/**
+ * The trigger the config's filters see: the BuildRequested event, with the
+ * facts ConfigLoaded kept (or those given, while loading the config).
+ */
+export function triggerOf(build: BuildView, given?: TriggerFacts): Trigger {
+  const r = build.requested;
+  const facts = given ?? lastOf(build, 'ConfigLoaded')?.data.triggerFacts ?? {};
+  const changedFiles = facts.changedFiles ?? r.changedFiles;
+
+  return {
+    ...(r.branch !== undefined && { branch: r.branch }),
+    ...(r.tag !== undefined && { tag: r.tag }),
+    ...(r.pullRequest && {
+      pullRequest: {
+        number: r.pullRequest.number,
+        headBranch: r.pullRequest.headBranch,
+        fromFork: r.pullRequest.fromFork,
+      },
+    }),
+    commit: { sha: r.sha, message: r.commit.message, author: r.commit.author },
+    ...(changedFiles && { changedFiles }),
+    ...(facts.branchHasOpenPullRequest !== undefined && {
+      branchHasOpenPullRequest: facts.branchHasOpenPullRequest,
+    }),
+  };
+}
+
+/**
+ * Plans the build again from the config text ConfigLoaded kept: planning is
+ * deterministic and takes about a millisecond, so the state never carries it.
+ */
+export function replan(build: BuildView, planBuild: PlanBuild): BuildPlan {
+  const loaded = lastOf(build, 'ConfigLoaded');
+  if (!loaded?.data.configText) {
+    throw new BuildStateError(build.buildId, 'no ConfigLoaded with the config text');
+  }
+  const plan = planBuild(loaded.data.configText, triggerOf(build));
+  if (plan.kind !== 'build') {
+    throw new BuildStateError(build.buildId, `planning again gave a ${plan.kind} build`);
+  }
+
+  return plan;
+}
+
+/** The job's plan; throws JobNotFoundError when the build has no such job. */
+export function jobOf(build: BuildView, plan: BuildPlan, jobId: string): JobPlan {
+  const job = plan.jobs.find((j) => j.id === jobId);
+  if (!job) throw new JobNotFoundError(build.buildId, jobId);
+
+  return job;
+}
+
+const conflictRetries = 8;
+
+/**
+ * Appends events to the build stream after the version last seen, reading on
+ * when another job of the build appended first (jobs run in parallel).
+ */
+export async function appendToBuild(
+  events: EventStore,
+  build: BuildView,
+  newEvents: readonly TypedNewEvent<EventType>[],
+): Promise<void> {
+  const streamId = buildStream(build.buildId);
+  let expectedVersion = build.events.at(-1)?.version ?? 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await events.commit({
+        appends: [{ streamId, expectedVersion, events: newEvents }],
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof StreamVersionConflictError) || attempt >= conflictRetries) {
+        throw error;
+      }
+      const later = await events.read(streamId, expectedVersion + 1);
+      expectedVersion = later.at(-1)?.version ?? expectedVersion;
+    }
+  }
+}

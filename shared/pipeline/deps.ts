@@ -1,0 +1,119 @@
+import type { JobPlan, PhaseName, PlanResult, Trigger } from '../config/plan.ts';
+import type { EventStore } from '../events/store.ts';
+import type { ResolvedImage, RunnerFleet, TaskCallbacks } from '../ports/runner-fleet.ts';
+import type { SourceHost } from '../ports/source-host.ts';
+
+/**
+ * What the pipeline's task functions need from the world. Each task takes
+ * the slice it uses; AWS Lambdas and the local orchestrator build them.
+ */
+
+/** Plans a build from its config text and trigger (the config engine). */
+export type PlanBuild = (configText: string, trigger: Trigger) => PlanResult;
+
+/** Hands out the project's next build number, once per build. */
+export type AllocateBuildNumber = (
+  repository: string,
+  buildId: string,
+) => Promise<number>;
+
+/**
+ * Turns a job's `image:` name into what its runner starts from, with the
+ * warnings its log shows (the image side's resolveImage); throws
+ * ImageNotFoundError for an unknown name.
+ */
+export type ResolveImageName = (name: string) => Promise<{
+  readonly image: ResolvedImage;
+  readonly warnings: readonly string[];
+}>;
+
+/** What the script generator needs to write one phase of a job. */
+export interface PhaseScriptRequest {
+  readonly buildId: string;
+  readonly buildNumber: number;
+  /** The build version, e.g. `1.0.42`. */
+  readonly version: string;
+  /** `owner/repo`. */
+  readonly repository: string;
+  readonly trigger: Trigger;
+  readonly job: JobPlan;
+  readonly phase: PhaseName;
+  readonly image: ResolvedImage;
+}
+
+/** Generates a phase's script for the runner's shell (the runner script generator). */
+export type GeneratePhaseScript = (request: PhaseScriptRequest) => Promise<{
+  readonly shell: 'bash' | 'powershell';
+  readonly script: string;
+}>;
+
+/** Where the tasks write their structured log lines (Powertools Logger on AWS). */
+export interface PipelineLog {
+  info(message: string, attributes: Readonly<Record<string, unknown>>): void;
+  warn(message: string, attributes: Readonly<Record<string, unknown>>): void;
+}
+
+/** Job slots: the project's `max_jobs` and the installation's limit. */
+export interface JobSlots {
+  /** Takes a slot for the job when both caps allow; true when the job holds one. */
+  acquire(slot: JobSlotRequest): Promise<boolean>;
+  /** Gives the job's slot back; a job holding none is not an error. */
+  release(buildId: string, jobId: string): Promise<void>;
+  /** Gives back every slot the build's jobs hold; returns their job ids. */
+  releaseBuild(buildId: string): Promise<string[]>;
+}
+
+/** A job asking for a slot. */
+export interface JobSlotRequest {
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly repository: string;
+  /** The project's `max_jobs`, when set. */
+  readonly projectLimit?: number;
+  readonly installationLimit: number;
+}
+
+/** The phase a runner is busy with, and the token its state waits on. */
+export interface WaitingPhase {
+  readonly runnerId: string;
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly phase: PhaseName;
+  readonly callbackToken: string;
+  /** ISO time the phase was sent. */
+  readonly startedAt: string;
+}
+
+/** One small item per runner: the phase it runs now, for the callbacks. */
+export interface WaitingPhases {
+  put(waiting: WaitingPhase): Promise<void>;
+  get(runnerId: string): Promise<WaitingPhase | undefined>;
+  /** Forgets the runner's phase when it is still `phase`; true when it was. */
+  clear(runnerId: string, phase: PhaseName): Promise<boolean>;
+}
+
+/** The operator's settings the tasks read. */
+export interface PipelineSettings {
+  /** The most concurrent jobs of the whole installation. */
+  readonly installationMaxJobs: number;
+  /** How long a phase may run; the runner's expiry follows from it. */
+  readonly phaseTimeoutSeconds: number;
+}
+
+/** Every dependency of the pipeline tasks. */
+export interface PipelineDeps {
+  readonly events: EventStore;
+  readonly sourceHost: SourceHost;
+  readonly planBuild: PlanBuild;
+  readonly allocateBuildNumber: AllocateBuildNumber;
+  readonly resolveImage: ResolveImageName;
+  readonly fleet: RunnerFleet;
+  readonly callbacks: TaskCallbacks;
+  readonly slots: JobSlots;
+  readonly waiting: WaitingPhases;
+  readonly generatePhaseScript: GeneratePhaseScript;
+  readonly settings: PipelineSettings;
+  readonly log: PipelineLog;
+  /** The current time; tests pin it. */
+  readonly now: () => Date;
+}

@@ -1,0 +1,33 @@
+import { pipelineErrors } from './names.ts';
+
+/**
+ * Typed errors of the pipeline. A Lambda's error name becomes the state's
+ * Error, so the names here are the ones Retry and Catch match.
+ */
+
+/** A runner is not yet registered with SSM; the phase state retries it. */
+export class RunnerNotReadyError extends Error {
+  override readonly name = pipelineErrors.runnerNotReady;
+
+  constructor(readonly runnerId: string) {
+    super(`Runner ${runnerId} is not yet registered with SSM and cannot take a command`);
+  }
+}
+
+/** A build stream lacks an event the task needs. */
+export class BuildStateError extends Error {
+  override readonly name = 'BuildStateError';
+
+  constructor(buildId: string, what: string) {
+    super(`Build ${buildId}: ${what}`);
+  }
+}
+
+/** A job id that the build's plan does not have. */
+export class JobNotFoundError extends Error {
+  override readonly name = 'JobNotFoundError';
+
+  constructor(buildId: string, jobId: string) {
+    super(`Build ${buildId} has no job ${jobId}`);
+  }
+}

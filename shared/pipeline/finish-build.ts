@@ -1,0 +1,57 @@
+import type { BuildStatus } from '../events/catalogue/build-events.ts';
+import { newEvent } from '../events/catalogue.ts';
+import { allOf, appendToBuild, lastOf, readBuild, replan } from './build-stream.ts';
+import type { PipelineDeps } from './deps.ts';
+import { buildInput } from './inputs.ts';
+import { pipelineErrors } from './names.ts';
+
+type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
+
+/**
+ * Records the build's end: JobFinished `cancelled` for jobs the Map stopped,
+ * then BuildFinished. Jobs whose failure is allowed (`allow_failures`) do not
+ * fail the build; a rejected config fails it; a skipped build records nothing.
+ */
+export async function finishBuild(
+  input: unknown,
+  deps: Deps,
+): Promise<{ status: BuildStatus | 'skipped' }> {
+  const { buildId, matrixFailure } = buildInput.parse(input);
+  const build = await readBuild(deps.events, buildId);
+  const earlier = lastOf(build, 'BuildFinished');
+  if (earlier) return { status: earlier.data.status };
+  if (lastOf(build, 'BuildSkipped')) return { status: 'skipped' };
+
+  if (lastOf(build, 'ConfigRejected')) {
+    await appendToBuild(deps.events, build, [
+      newEvent('BuildFinished', { status: 'failed' }),
+    ]);
+    deps.log.info('build finished', { buildId, status: 'failed' });
+
+    return { status: 'failed' };
+  }
+
+  const plan = replan(build, deps.planBuild);
+  const finished = allOf(build, 'JobFinished');
+  const done = new Set(finished.map((e) => e.data.jobId));
+  const cancelled = plan.jobs
+    .filter((job) => !done.has(job.id))
+    .map((job) =>
+      newEvent('JobFinished', {
+        jobId: job.id,
+        status: 'cancelled',
+        allowedFailure: job.allowFailure,
+      }),
+    );
+  const results = [...finished.map((e) => e.data), ...cancelled.map((e) => e.data)];
+  const failed = results.some((r) => r.status !== 'success' && !r.allowedFailure);
+  const broken = matrixFailure && matrixFailure.Error !== pipelineErrors.matrixStopped;
+  const status: BuildStatus = broken ? 'error' : failed ? 'failed' : 'success';
+  await appendToBuild(deps.events, build, [
+    ...cancelled,
+    newEvent('BuildFinished', { status }),
+  ]);
+  deps.log.info('build finished', { buildId, status, cause: matrixFailure?.Cause });
+
+  return { status };
+}

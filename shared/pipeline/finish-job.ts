@@ -1,0 +1,55 @@
+import type { JobStatus } from '../events/catalogue/build-events.ts';
+import { newEvent } from '../events/catalogue.ts';
+import { allOf, appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
+import type { PipelineDeps } from './deps.ts';
+import { type JobState, jobInput } from './inputs.ts';
+import { pipelineErrors } from './names.ts';
+
+type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'slots' | 'log'>;
+
+/** What FinishJob tells the state machine. */
+export interface FinishJobOutput {
+  readonly status: JobStatus;
+  /** True when fast_finish stops the build's other jobs. */
+  readonly stopMatrix: boolean;
+}
+
+/**
+ * The job's status from the failure caught in its state: none, or an
+ * `exit 0`, is a success; anything else fails it. A failing finalizer
+ * (on_failure, on_finish) does not change it.
+ */
+export function jobStatus(state: JobState): JobStatus {
+  const error = state.failure?.Error;
+  if (error === undefined || error === pipelineErrors.jobExitedGreen) return 'success';
+
+  return 'failed';
+}
+
+/**
+ * Releases the job's slot, records JobFinished once, and says whether
+ * fast_finish must stop the matrix (a failed job whose failure is not allowed).
+ */
+export async function finishJob(input: unknown, deps: Deps): Promise<FinishJobOutput> {
+  const state = jobInput.parse(input);
+  const { buildId, jobId } = state;
+  await deps.slots.release(buildId, jobId);
+
+  const build = await readBuild(deps.events, buildId);
+  const plan = replan(build, deps.planBuild);
+  const job = jobOf(build, plan, jobId);
+  const status = jobStatus(state);
+  const recorded = allOf(build, 'JobFinished').some((e) => e.data.jobId === jobId);
+  if (!recorded) {
+    const allowedFailure = job.allowFailure;
+    await appendToBuild(deps.events, build, [
+      newEvent('JobFinished', { jobId, status, allowedFailure }),
+    ]);
+  }
+  deps.log.info('job finished', { buildId, jobId, status, cause: state.failure?.Cause });
+
+  return {
+    status,
+    stopMatrix: plan.fastFinish && status !== 'success' && !job.allowFailure,
+  };
+}

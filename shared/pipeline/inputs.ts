@@ -1,0 +1,67 @@
+import { z } from 'zod/mini';
+
+/**
+ * The shapes of the state the pipeline passes between its tasks: ids and a
+ * few small results, never plans. Each task parses its input with these.
+ */
+
+const id = z.string().check(z.minLength(1));
+
+/** A failure caught into the state by a Catch (`$.failure` and the like). */
+export const caughtError = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
+
+/** The execution's input, and what FinishBuild reads. */
+export const buildInput = z.object({
+  buildId: id,
+  outcome: z.optional(z.string()),
+  matrixFailure: z.optional(caughtError),
+});
+
+/** One job of the Map: a Map item, with what the iteration added so far. */
+export const jobInput = z.object({
+  buildId: id,
+  jobId: id,
+  image: z.optional(
+    z.object({
+      name: z.string(),
+      platform: z.enum(['linux', 'windows', 'macos']),
+      ref: z.string(),
+      version: z.optional(z.number()),
+      base: z.boolean(),
+    }),
+  ),
+  runner: z.optional(z.object({ runnerId: id })),
+  failure: z.optional(caughtError),
+  finalizeFailure: z.optional(caughtError),
+});
+
+/** What a phase state sends RunPhase. */
+export const phaseInput = z.object({
+  buildId: id,
+  jobId: id,
+  runnerId: id,
+  phase: z.enum([
+    'init',
+    'clone',
+    'install',
+    'before_build',
+    'build_script',
+    'after_build',
+    'before_test',
+    'test_script',
+    'after_test',
+    'before_deploy',
+    'deploy_script',
+    'after_deploy',
+    'on_success',
+    'on_failure',
+    'on_image_bake',
+    'on_finish',
+  ]),
+  taskToken: id,
+});
+
+/** The state of one job of the Map. */
+export type JobState = z.infer<typeof jobInput>;
+/** A failure caught into the state. */
+export type CaughtError = z.infer<typeof caughtError>;

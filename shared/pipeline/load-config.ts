@@ -1,0 +1,155 @@
+import type { BuildPlan } from '../config/plan.ts';
+import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
+import type { SourceHost } from '../ports/source-host.ts';
+import {
+  appendToBuild,
+  type BuildView,
+  lastOf,
+  readBuild,
+  type TriggerFacts,
+  triggerOf,
+} from './build-stream.ts';
+import type { PipelineDeps } from './deps.ts';
+import { buildInput } from './inputs.ts';
+
+/** A job of the Map: ids only. */
+export interface JobRef {
+  readonly buildId: string;
+  readonly jobId: string;
+}
+
+/** What LoadConfig hands the state machine. */
+export interface LoadConfigOutput {
+  readonly buildId: string;
+  readonly outcome: 'run' | 'skipped' | 'rejected';
+  readonly jobs: readonly JobRef[];
+}
+
+type Deps = Pick<
+  PipelineDeps,
+  'events' | 'sourceHost' | 'planBuild' | 'allocateBuildNumber' | 'log'
+>;
+
+/**
+ * Fetches the commit's appveyor.yml, plans the build and records the outcome:
+ * ConfigLoaded and BuildStarted (with its number) for a build that runs,
+ * ConfigRejected or BuildSkipped otherwise. A repeat returns the first answer.
+ */
+export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfigOutput> {
+  const { buildId } = buildInput.parse(input);
+  const build = await readBuild(deps.events, buildId);
+  const earlier = decided(build);
+  if (earlier) return earlier;
+
+  const { repository, sha } = build.requested;
+  const config = await deps.sourceHost.fetchConfig(repository, sha);
+  if (!config) {
+    const reason = `the commit ${sha} of ${repository} has no appveyor.yml`;
+    await appendToBuild(deps.events, build, [newEvent('BuildSkipped', { reason })]);
+    deps.log.info('build skipped', { buildId, reason });
+
+    return { buildId, outcome: 'skipped', jobs: [] };
+  }
+
+  const facts = await triggerFacts(build, deps.sourceHost);
+  const plan = deps.planBuild(config.text, triggerOf(build, facts));
+  const warnings = plan.kind === 'rejected' ? [] : plan.warnings;
+  const messages = warnings.map((w) =>
+    newEvent('MessageAdded', {
+      level: 'warning',
+      message: `${w.message} (${w.file}, line ${w.line}, column ${w.column})`,
+    }),
+  );
+  if (plan.kind === 'rejected') {
+    const errors = plan.errors.map(({ message, line, column }) => ({
+      message,
+      line,
+      column,
+    }));
+    const rejected = newEvent('ConfigRejected', { configPath: config.path, errors });
+    await appendToBuild(deps.events, build, [rejected]);
+    deps.log.info('config rejected', { buildId, errors: errors.length });
+
+    return { buildId, outcome: 'rejected', jobs: [] };
+  }
+  if (plan.kind === 'skipped') {
+    const skipped = newEvent('BuildSkipped', { reason: plan.reason });
+    await appendToBuild(deps.events, build, [...messages, skipped]);
+    deps.log.info('build skipped', { buildId, reason: plan.reason });
+
+    return { buildId, outcome: 'skipped', jobs: [] };
+  }
+
+  const number = await deps.allocateBuildNumber(repository, buildId);
+  const started = startedEvents(build, plan, { ...config, facts }, number);
+  await appendToBuild(deps.events, build, [...messages, ...started]);
+  deps.log.info('build started', { buildId, number, jobs: plan.jobs.length });
+
+  return {
+    buildId,
+    outcome: 'run',
+    jobs: plan.jobs.map((j) => ({ buildId, jobId: j.id })),
+  };
+}
+
+function startedEvents(
+  build: BuildView,
+  plan: BuildPlan,
+  config: { path: string; text: string; facts: TriggerFacts },
+  number: number,
+): TypedNewEvent<EventType>[] {
+  const version = plan.versionFormat
+    .replaceAll('{build}', String(number))
+    .replaceAll('{branch}', build.requested.branch ?? '');
+
+  return [
+    newEvent('ConfigLoaded', {
+      configPath: config.path,
+      configText: config.text,
+      triggerFacts: config.facts,
+      jobs: plan.jobs.map((j) => ({ jobId: j.id, name: j.name, image: j.image })),
+      versionFormat: plan.versionFormat,
+      warnings: plan.warnings.length,
+    }),
+    newEvent('BuildStarted', { number, version }),
+  ];
+}
+
+/**
+ * Asks the source host what the webhook could not say: a pull request's
+ * files, a long push's files, and whether a pushed branch has an open pull
+ * request (for `skip_branch_with_pr`).
+ */
+async function triggerFacts(build: BuildView, host: SourceHost): Promise<TriggerFacts> {
+  const r = build.requested;
+  if (r.pullRequest) {
+    return {
+      changedFiles: await host.pullRequestFiles(r.repository, r.pullRequest.number),
+    };
+  }
+  const changedFiles =
+    r.changedFiles ??
+    (r.before && (await host.changedFiles?.(r.repository, r.before, r.sha)));
+  const open = r.branch
+    ? await host.hasOpenPullRequest(r.repository, r.branch)
+    : undefined;
+
+  return {
+    ...(changedFiles && !r.changedFiles && { changedFiles }),
+    ...(open !== undefined && { branchHasOpenPullRequest: open }),
+  };
+}
+
+/** The answer already recorded for this build, when LoadConfig ran before. */
+function decided(build: BuildView): LoadConfigOutput | undefined {
+  const { buildId } = build;
+  const loaded = lastOf(build, 'ConfigLoaded');
+  if (loaded) {
+    const jobs = loaded.data.jobs.map((j) => ({ buildId, jobId: j.jobId }));
+    return { buildId, outcome: 'run', jobs };
+  }
+  if (lastOf(build, 'ConfigRejected')) return { buildId, outcome: 'rejected', jobs: [] };
+  if (lastOf(build, 'BuildSkipped')) return { buildId, outcome: 'skipped', jobs: [] };
+
+  return undefined;
+}
