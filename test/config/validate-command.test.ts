@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { validate } from '../../bin/validate.ts';
+import { corpusDir } from './corpus.ts';
+
+let out = '';
+let err = '';
+const folders: string[] = [];
+
+beforeEach(() => {
+  out = '';
+  err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    out += String(chunk);
+
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    err += String(chunk);
+
+    return true;
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const folder of folders.splice(0))
+    rmSync(folder, { recursive: true, force: true });
+});
+
+function folderWith(files: Record<string, string>): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'bakehouse-validate-'));
+  folders.push(folder);
+  for (const [name, text] of Object.entries(files))
+    writeFileSync(path.join(folder, name), text);
+
+  return folder;
+}
+
+describe('bakehouse validate', () => {
+  it('prints the jobs, images and phases of a plan and exits 0', async () => {
+    const file = path.join(corpusDir, 'StackExchange__StackExchange.Redis__appveyor.yml');
+
+    const code = await validate.run([file]);
+
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Build of 2 jobs, version /);
+    expect(out).toMatch(/ 1 +Visual Studio 2017 +windows /);
+    expect(out).toMatch(/ 2 +Ubuntu +linux /);
+    expect(out).toContain('  install\n');
+    expect(out).toMatch(/sh +cd tests\/RedisConfigs/);
+    expect(out).toContain('Not run by Bakehouse:');
+  });
+
+  it('finds .appveyor.yml in a folder and prints a skip with its reason, exit 0', async () => {
+    const folder = folderWith({ '.appveyor.yml': 'branches:\n  only: [main]\n' });
+
+    const code = await validate.run([folder, '--branch', 'feature']);
+
+    expect(code).toBe(0);
+    expect(out).toBe("Skipped, because branch 'feature' is filtered out by branches.\n");
+  });
+
+  it('prints the located errors and exits 1', async () => {
+    const folder = folderWith({ 'appveyor.yml': 'install:\n  - a\ninstall:\n  - b\n' });
+
+    const code = await validate.run([folder]);
+
+    expect(code).toBe(1);
+    expect(out).toBe(
+      "appveyor.yml: Error parsing appveyor.yml: Duplicate key 'install' (Line: 3, Column: 1)\n",
+    );
+  });
+
+  it('prints the plan as JSON with --json, honouring --tag and --message', async () => {
+    const folder = folderWith({ 'appveyor.yml': 'image: Ubuntu\nskip_non_tags: true\n' });
+
+    await validate.run([folder, '--tag', 'v1.0', '--json']);
+    const tagged = JSON.parse(out);
+    out = '';
+    await validate.run([
+      folder,
+      '--tag',
+      'v1.0',
+      '--message',
+      'Release [skip ci]',
+      '--json',
+    ]);
+
+    expect(tagged.kind).toBe('build');
+    expect(tagged.jobs[0].image).toBe('Ubuntu');
+    expect(JSON.parse(out)).toEqual({
+      kind: 'skipped',
+      reason: 'the commit title has [skip ci]',
+      warnings: [],
+    });
+  });
+
+  it('skips deploy phases for --pr', async () => {
+    const folder = folderWith({
+      'appveyor.yml': 'build: off\ndeploy_script: [echo deploy]\n',
+    });
+
+    await validate.run([folder, '--pr', '--json']);
+
+    expect(JSON.parse(out).jobs[0].phases).toEqual([]);
+  });
+
+  it.each([
+    [['--branch', 'a', '--tag', 'b'], '--branch and --tag exclude each other'],
+    [['--fork'], '--fork needs --pr'],
+    [['--colour'], "Unknown option '--colour'"],
+    [['a', 'b'], 'only one path may be given'],
+  ])('exits 2 for wrong usage %j', async (argv, message) => {
+    const code = await validate.run(argv);
+
+    expect(code).toBe(2);
+    expect(err).toContain(message);
+  });
+
+  it('exits 2 when no config is found', async () => {
+    const code = await validate.run([folderWith({})]);
+
+    expect(code).toBe(2);
+    expect(err).toMatch(/no appveyor\.yml found at /);
+  });
+});
