@@ -35,7 +35,7 @@ function pushBody(n: number): string {
 
   return JSON.stringify({
     ref: 'refs/heads/main',
-    before: '0'.repeat(39) + '1',
+    before: 'c'.repeat(40),
     after: sha,
     repository: { full_name: 'octo/app', clone_url: 'https://github.com/octo/app.git' },
     head_commit: {

@@ -28,3 +28,8 @@ export class LogStatusReporter implements StatusReporter {
     });
   }
 }
+
+/** The link of a local commit status: the build's page on the embedded server. */
+export function localBuildUrl(serverUrl: string): (buildId: string) => string {
+  return (buildId) => `${serverUrl}/builds/${buildId}`;
+}
