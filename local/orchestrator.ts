@@ -1,0 +1,224 @@
+import './polyfill.ts';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { Orchestrator } from '../shared/ports/orchestrator.ts';
+import type { LocalTaskCallbacks } from './task-callbacks.ts';
+
+/** One event of an execution's log, as aws-local-stepfunctions reports it. */
+export type ExecutionEvent =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E>
+    ? E
+    : never;
+
+/** The one task token the library hands every waiting state; replaced by local tokens. */
+const staticToken = 'local-static-token';
+
+/** A task function bound to a Task state by name: the state's input and the deps. */
+export type LocalTask<D> = (input: unknown, deps: D) => Promise<unknown>;
+
+/** What the local orchestrator runs, and with what. */
+export interface LocalOrchestratorOptions<D> {
+  /** The runnable ASL (the synthesized definition, intrinsics resolved). */
+  readonly definition: Record<string, unknown>;
+  /** Every Task state's function, by state name. */
+  readonly tasks: Readonly<Record<string, LocalTask<D>>>;
+  /** The Task states that wait for a task token (`.waitForTaskToken`). */
+  readonly callbackStates: readonly string[];
+  readonly deps: D;
+  /** The callbacks the deps end waiting states with. */
+  readonly callbacks: LocalTaskCallbacks;
+}
+
+/** How an execution ended. */
+export type ExecutionStatus =
+  | { readonly status: 'running' }
+  | { readonly status: 'succeeded'; readonly output: unknown }
+  | { readonly status: 'failed'; readonly error: string; readonly cause: string };
+
+interface Execution {
+  readonly events: ExecutionEvent[];
+  status: ExecutionStatus;
+  readonly done: Promise<void>;
+}
+
+/** Error raised when the definition has a Task state no local task is bound to. */
+export class UnboundTaskStateError extends Error {
+  override readonly name = 'UnboundTaskStateError';
+}
+
+/**
+ * The orchestrator port run in-process: the state machine definition run by
+ * aws-local-stepfunctions, every Task state bound by name to its task, every
+ * Wait and retry interval shortened to nothing. The library has one static
+ * task token, so a waiting state's callback is matched by its local token
+ * `<buildId>/<jobId>/<phase>`, derived from the state's input.
+ */
+export class LocalOrchestrator<D> implements Orchestrator {
+  private readonly machine: StateMachine;
+  private readonly executions = new Map<string, Execution>();
+  private readonly handlers: Record<string, (input: unknown) => Promise<unknown>>;
+  private readonly waits: Record<string, number> = {};
+  private readonly retries: Record<string, number> = {};
+  private started = 0;
+
+  constructor(private readonly options: LocalOrchestratorOptions<D>) {
+    this.machine = new StateMachine(options.definition as never);
+    this.handlers = {};
+    for (const [name, state] of statesOf(options.definition)) {
+      if (state.Type === 'Wait') this.waits[name] = 0;
+      if (Array.isArray(state.Retry)) this.retries[name] = 0;
+      if (state.Type === 'Task') this.handlers[name] = this.bind(name);
+    }
+  }
+
+  async startBuild(
+    buildId: string,
+    input: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
+    if (this.executions.has(buildId)) return;
+    this.started += 1;
+    const run = this.machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: this.handlers as never,
+        waitTimeOverrides: this.waits,
+        retryIntervalOverrides: this.retries,
+      },
+      context: { Execution: { Name: buildId }, Task: { Token: staticToken } } as never,
+    });
+    const events: ExecutionEvent[] = [];
+    const execution: Execution = {
+      events,
+      status: { status: 'running' },
+      done: Promise.all([collect(run.eventLogs, events), settle(run.result)]).then(
+        ([, status]) => {
+          execution.status = status;
+        },
+      ),
+    };
+    this.executions.set(buildId, execution);
+  }
+
+  /** How many executions were started (a repeated build id starts none). */
+  startedCount(): number {
+    return this.started;
+  }
+
+  /** Resolves when every execution started so far (and any they led to) has ended. */
+  async idle(): Promise<void> {
+    let pending = [...this.executions.values()].filter(
+      (e) => e.status.status === 'running',
+    );
+    while (pending.length > 0) {
+      await Promise.all(pending.map((e) => e.done));
+      pending = [...this.executions.values()].filter(
+        (e) => e.status.status === 'running',
+      );
+    }
+  }
+
+  /** The event log of a build's execution so far (for `bakehouse show --states`). */
+  eventLog(buildId: string): readonly ExecutionEvent[] {
+    return this.executions.get(buildId)?.events ?? [];
+  }
+
+  /** How a build's execution stands; undefined when none was started. */
+  status(buildId: string): ExecutionStatus | undefined {
+    return this.executions.get(buildId)?.status;
+  }
+
+  private bind(state: string): (input: unknown) => Promise<unknown> {
+    const task = this.options.tasks[state];
+    if (!task) {
+      throw new UnboundTaskStateError(
+        `Task state ${state} of the definition has no local task.`,
+      );
+    }
+    const { deps, callbacks } = this.options;
+    if (!this.options.callbackStates.includes(state)) return (input) => task(input, deps);
+
+    return async (input) => {
+      const { token, withToken } = localToken(state, input);
+      const settled = callbacks.expect(token);
+      try {
+        await task(withToken, deps);
+      } catch (error) {
+        callbacks.forget(token);
+        throw error;
+      }
+
+      return settled;
+    };
+  }
+}
+
+type AslState = { Type?: string; Retry?: unknown; [key: string]: unknown };
+
+/** Every state of a definition, inside Map and Parallel states too. */
+function statesOf(definition: Record<string, unknown>): [string, AslState][] {
+  const states = Object.entries((definition.States ?? {}) as Record<string, AslState>);
+
+  return states.flatMap(([name, state]) => {
+    const inner = [
+      state.ItemProcessor,
+      state.Iterator,
+      ...((state.Branches as []) ?? []),
+    ];
+    const nested = inner.flatMap((machine) =>
+      machine && typeof machine === 'object'
+        ? statesOf(machine as Record<string, unknown>)
+        : [],
+    );
+
+    return [[name, state] as [string, AslState], ...nested];
+  });
+}
+
+/**
+ * The local token of a waiting state, from the ids in its input (the bare
+ * payload or the Lambda integration's `{FunctionName, Payload}`), and the
+ * input with that token in place of the library's static one.
+ */
+function localToken(
+  state: string,
+  input: unknown,
+): { token: string; withToken: unknown } {
+  const wrapped = input as { Payload?: Record<string, unknown> };
+  const payload = (wrapped?.Payload ?? input) as Record<string, unknown>;
+  const { buildId, jobId, phase } = payload ?? {};
+  if (
+    typeof buildId !== 'string' ||
+    typeof jobId !== 'string' ||
+    typeof phase !== 'string'
+  ) {
+    throw new UnboundTaskStateError(
+      `State ${state} waits for a token but its input has no ids.`,
+    );
+  }
+  const token = `${buildId}/${jobId}/${phase}`;
+  const withPayload = { ...payload, taskToken: token };
+
+  return {
+    token,
+    withToken: wrapped?.Payload ? { ...wrapped, Payload: withPayload } : withPayload,
+  };
+}
+
+async function collect(
+  logs: AsyncGenerator<ExecutionEvent>,
+  into: ExecutionEvent[],
+): Promise<void> {
+  for await (const event of logs) into.push(event);
+}
+
+async function settle(result: Promise<unknown>): Promise<ExecutionStatus> {
+  try {
+    return { status: 'succeeded', output: await result };
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; message?: string } }).cause;
+
+    return {
+      status: 'failed',
+      error: cause?.name ?? (error as Error).name,
+      cause: cause?.message ?? (error as Error).message,
+    };
+  }
+}
