@@ -1,7 +1,7 @@
 import {
   type ImagebuilderClient,
   type ImageSummary,
-  paginateListImagePipelineImages,
+  ListImagePipelineImagesCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { BaseImageUnavailableError } from './errors.ts';
@@ -45,15 +45,16 @@ export class AwsBaseImages implements BaseImageResolver {
 
   private async fromPipeline(pipelineArn: string): Promise<string> {
     const available: ImageSummary[] = [];
-    const pages = paginateListImagePipelineImages(
-      { client: this.options.imageBuilder },
-      { imagePipelineArn: pipelineArn },
-    );
-    for await (const page of pages) {
+    let nextToken: string | undefined;
+    do {
+      const page = await this.options.imageBuilder.send(
+        new ListImagePipelineImagesCommand({ imagePipelineArn: pipelineArn, nextToken }),
+      );
       for (const image of page.imageSummaryList ?? []) {
         if (image.state?.status === 'AVAILABLE') available.push(image);
       }
-    }
+      nextToken = page.nextToken;
+    } while (nextToken);
     const newestFirst = available.sort((a, b) =>
       (b.dateCreated ?? '').localeCompare(a.dateCreated ?? ''),
     );
