@@ -1,5 +1,11 @@
 import './polyfill.ts';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { synthesizeDefinition } from '../infra/definition.ts';
+import {
+  callbackStateNames,
+  type PipelineDeps,
+  pipelineTasks,
+} from '../shared/pipeline/index.ts';
 import type { Orchestrator } from '../shared/ports/orchestrator.ts';
 import type { LocalTaskCallbacks } from './task-callbacks.ts';
 
@@ -221,4 +227,24 @@ async function settle(result: Promise<unknown>): Promise<ExecutionStatus> {
       cause: cause?.message ?? (error as Error).message,
     };
   }
+}
+
+/** The pipeline's deps, with the local callbacks that end its waiting states. */
+export type LocalPipelineDeps = PipelineDeps & { readonly callbacks: LocalTaskCallbacks };
+
+/**
+ * The build pipeline run locally: the definition synthesized from infra/
+ * (bundling skipped), its tasks bound to `pipelineTasks` with local deps.
+ */
+export function localPipelineOrchestrator(
+  deps: LocalPipelineDeps,
+  definition: Record<string, unknown> = synthesizeDefinition(),
+): LocalOrchestrator<LocalPipelineDeps> {
+  return new LocalOrchestrator({
+    definition,
+    tasks: pipelineTasks,
+    callbackStates: callbackStateNames,
+    deps,
+    callbacks: deps.callbacks,
+  });
 }
