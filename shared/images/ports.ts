@@ -19,8 +19,9 @@ export interface ImageCaptureRequest {
   /** The image the runner started from; no version for a base image. */
   readonly parent: ImageReference;
   /**
-   * The clone folder, relative to the runner's home. The bake removes it on
-   * the runner before on_finish; a local store also leaves it out.
+   * The clone folder (APPVEYOR_BUILD_FOLDER), absolute or relative to the
+   * runner folder. The bake removes it on the runner before on_finish; the
+   * local store also leaves it out of the snapshot.
    */
   readonly cloneFolder?: string;
 }
