@@ -13,4 +13,10 @@ export interface Command {
 export const commands: Record<string, Command> = {
   validate: (await import('./validate.ts')).validate,
   replay: (await import('./replay.ts')).replay,
+  build: (await import('./build.ts')).build,
+  builds: (await import('./builds.ts')).builds,
+  show: (await import('./show.ts')).show,
+  logs: (await import('./logs.ts')).logs,
+  images: (await import('./images.ts')).images,
+  image: (await import('./image.ts')).image,
 };

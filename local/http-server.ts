@@ -21,7 +21,11 @@ export type FunctionUrlHandler = (
 export interface HttpServerOptions {
   /** Default: a free port. */
   readonly port?: number;
-  /** Routes by `METHOD /path`, e.g. `POST /webhook`; more can be mounted later. */
+  /**
+   * Routes by `METHOD /path`, e.g. `POST /webhook`; more can be mounted later.
+   * A key ending in `/*` (`GET /api/*`) takes every path under its prefix
+   * that no exact key takes; the longest such prefix wins.
+   */
   readonly routes?: Readonly<Record<string, Route>>;
   /** Bodies over this answer 413, as a Function URL does. Default 6 MB. */
   readonly maxBodyBytes?: number;
@@ -88,7 +92,9 @@ async function serve(
   maxBodyBytes: number,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  const route = routes.get(`${request.method} ${url.pathname}`);
+  const route =
+    routes.get(`${request.method} ${url.pathname}`) ??
+    prefixRoute(routes, `${request.method} ${url.pathname}`);
   const body = await readBody(request, maxBodyBytes);
   if (!route)
     return send(response, { statusCode: 404, body: '{"message":"no such route"}' });
@@ -100,6 +106,19 @@ async function serve(
   } catch {
     await send(response, { statusCode: 500, body: '{"message":"internal error"}' });
   }
+}
+
+/** The route of the longest `METHOD /prefix/*` key that covers the request. */
+function prefixRoute(routes: Map<string, Route>, request: string): Route | undefined {
+  let best: [string, Route] | undefined;
+  for (const [key, route] of routes) {
+    if (!key.endsWith('/*')) continue;
+    const prefix = key.slice(0, -2);
+    const covers = request === prefix || request.startsWith(`${prefix}/`);
+    if (covers && (!best || prefix.length > best[0].length)) best = [prefix, route];
+  }
+
+  return best?.[1];
 }
 
 /** The whole body, or undefined once it passes the limit (the rest is drained). */

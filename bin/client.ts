@@ -1,0 +1,161 @@
+/**
+ * The read API client the `bakehouse` commands share: where the backend is,
+ * GET requests with clear errors, and the argument handling every command
+ * that talks to a backend has in common.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+
+/** The environment variable naming the backend's URL. */
+export const endpointVariable = 'BAKEHOUSE_ENDPOINT';
+
+/** The environment variable naming the state folder. */
+export const stateDirVariable = 'BAKEHOUSE_STATE_DIR';
+
+/** Raised when no backend is known or none answers; the message says how to start one. */
+export class BackendUnreachableError extends Error {
+  override readonly name = 'BackendUnreachableError';
+}
+
+/** Raised for a 4xx or 5xx answer; the message is the API's own. */
+export class ApiAnswerError extends Error {
+  override readonly name = 'ApiAnswerError';
+
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const startHint = 'start one with `npm run serve`';
+
+/** The state folder: $BAKEHOUSE_STATE_DIR, else `.bakehouse` in the current folder. */
+export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env[stateDirVariable] || '.bakehouse');
+}
+
+/**
+ * The backend's URL: `--endpoint`, else $BAKEHOUSE_ENDPOINT, else the
+ * `endpoint` file the running backend writes in the state folder.
+ */
+export async function resolveEndpoint(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const given = flag || env[endpointVariable];
+  if (given) return given.replace(/\/+$/, '');
+  const file = path.join(stateDirOf(env), 'endpoint');
+  const written = await readFile(file, 'utf8').catch(() => '');
+  if (written.trim()) return written.trim().replace(/\/+$/, '');
+
+  throw new BackendUnreachableError(
+    `No Bakehouse backend is known: no --endpoint, no ${endpointVariable}, ` +
+      `no ${file}; ${startHint}`,
+  );
+}
+
+/** A client of one backend's read API and webhook. */
+export class BakehouseClient {
+  constructor(readonly endpoint: string) {}
+
+  /** GETs a read API path (`/api/...`) and returns its JSON. */
+  async get<T>(apiPath: string): Promise<T> {
+    const response = await this.#fetch(apiPath, { method: 'GET' });
+    const body = (await response.json().catch(() => ({}))) as { message?: string };
+    if (!response.ok) {
+      throw new ApiAnswerError(
+        response.status,
+        body.message ?? `GET ${apiPath} answered ${response.status}`,
+      );
+    }
+
+    return body as T;
+  }
+
+  /** POSTs to a backend path and returns the status and the JSON body. */
+  async post(
+    backendPath: string,
+    body: string,
+    headers: Record<string, string>,
+  ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+    const response = await this.#fetch(backendPath, { method: 'POST', body, headers });
+    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+
+    return { statusCode: response.status, body: answer };
+  }
+
+  async #fetch(backendPath: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(`${this.endpoint}${backendPath}`, init);
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
+      throw new BackendUnreachableError(
+        `No Bakehouse backend answers at ${this.endpoint}` +
+          `${cause ? ` (${cause})` : ''}; ${startHint}`,
+      );
+    }
+  }
+}
+
+/** The parsed arguments of a command that talks to a backend. */
+export interface ClientCommandInput<V> {
+  readonly values: V;
+  readonly positionals: readonly string[];
+  readonly client: BakehouseClient;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * Runs a backend command: parses its options (plus `--endpoint` and
+ * `--help`), finds the backend, and turns failures into exit codes: 2 for
+ * wrong usage, 1 for an unreachable backend or an error answer.
+ */
+export async function runClientCommand<O extends Options>(
+  name: string,
+  usage: string,
+  options: O,
+  argv: readonly string[],
+  body: (input: ClientCommandInput<Record<string, unknown>>) => Promise<number>,
+  positionals: { min: number; max: number } = { min: 0, max: 0 },
+): Promise<number> {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        ...options,
+        endpoint: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    process.stderr.write(`bakehouse ${name}: ${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const count = parsed.positionals.length;
+  if (count < positionals.min || count > positionals.max) {
+    process.stderr.write(`bakehouse ${name}: wrong arguments\n${usage}\n`);
+    return 2;
+  }
+
+  try {
+    const endpoint = await resolveEndpoint(parsed.values.endpoint as string | undefined);
+
+    return await body({ ...parsed, client: new BakehouseClient(endpoint) });
+  } catch (error) {
+    if (error instanceof BackendUnreachableError || error instanceof ApiAnswerError) {
+      process.stderr.write(`bakehouse ${name}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,82 @@
+/** `bakehouse image <name> [--json]`: an image's versions and where the current one came from. */
+import type { ImageReference } from '../shared/events/catalogue.ts';
+import type { ImageView } from '../shared/views/image-view.ts';
+import type { ImageProvenance, ProvenanceChain } from '../shared/views/queries.ts';
+import { runClientCommand } from './client.ts';
+import type { Command } from './commands.ts';
+import { json, shortSha, table, time } from './format.ts';
+
+const usage = `Usage: bakehouse image <name> [--json] [--endpoint URL]
+
+Shows a custom image: its versions, the current one, and the chain it was
+baked from (build, commit and parent image, back to a base image).
+  --json   the image and the provenance as JSON, for scripts
+Exit codes: 0 shown, 1 no backend, no such image or an error answer, 2 wrong usage.`;
+
+const options = { json: { type: 'boolean' } } as const;
+
+/** The `image` command. */
+export const image: Command = {
+  summary: "show an image's versions and provenance",
+  run: (argv) =>
+    runClientCommand(
+      'image',
+      usage,
+      options,
+      argv,
+      async ({ values, positionals, client }) => {
+        const name = encodeURIComponent(positionals[0] ?? '');
+        const view = await client.get<ImageView>(`/api/images/${name}`);
+        const provenance =
+          view.currentVersion === undefined
+            ? undefined
+            : await client.get<ProvenanceChain>(
+                `/api/images/${name}/versions/${view.currentVersion}/provenance`,
+              );
+
+        process.stdout.write(
+          values.json ? json({ image: view, provenance }) : describe(view, provenance),
+        );
+        return 0;
+      },
+      { min: 1, max: 1 },
+    ),
+};
+
+function describe(view: ImageView, chain: ProvenanceChain | undefined): string {
+  const current = view.currentVersion === undefined ? 'none' : `v${view.currentVersion}`;
+  const versions = table(
+    ['VERSION', 'STATUS', 'REF', 'BUILD', 'REPOSITORY', 'COMMIT', 'PARENT', 'ADDED'],
+    view.versions.map((v) => [
+      `v${v.version}${v.version === view.currentVersion ? ' *' : ''}`,
+      v.status,
+      v.ref,
+      v.buildId,
+      v.repository,
+      shortSha(v.commit),
+      reference(v.parent),
+      time(v.addedAt),
+    ]),
+  );
+  const lines = [`Image ${view.name}: current ${current}`, '', versions];
+  if (chain) lines.push(`Provenance of ${view.name} ${current}:`, ...provenance(chain));
+
+  return `${lines.join('\n')}\n`;
+}
+
+function provenance(chain: ProvenanceChain): string[] {
+  const links = [chain.image, ...chain.ancestors].map(
+    (link: ImageProvenance) =>
+      `  ${link.name} v${link.version}  baked by build ${link.buildId} of ` +
+      `${link.repository} at ${shortSha(link.commit)}, from ${reference(link.parent)}`,
+  );
+  const root = chain.base
+    ? `  ${chain.base.name}  base image (${chain.base.ref})`
+    : '  (the chain stops at a version whose provenance is not recorded)';
+
+  return [...links, root];
+}
+
+function reference(image: ImageReference): string {
+  return image.version === undefined ? image.name : `${image.name} v${image.version}`;
+}

@@ -1,0 +1,207 @@
+/** `bakehouse logs <build> [--job J] [--phase P] [--follow]`: the output of a build's phases. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { PhaseLogAnswer } from '../shared/api/phase-log.ts';
+import type { BuildView, JobView, PhaseView } from '../shared/views/build-view.ts';
+import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
+import type { Command } from './commands.ts';
+import { cell, duration } from './format.ts';
+
+const usage = `Usage: bakehouse logs <build id> [--job J] [--phase P] [--follow] [--endpoint URL]
+
+Prints the output of a build's phases, each under a header.
+  --job J         only job J
+  --phase P       only phase P (init, clone, install, build_script, ...)
+  --follow        keep printing new output until the build finishes
+  --interval MS   how often --follow asks the backend (default 1000)
+Exit codes: 0 printed (with --follow: the build succeeded or was skipped),
+1 no backend, no such build, or (with --follow) the build did not succeed,
+2 wrong usage.`;
+
+const options = {
+  job: { type: 'string' },
+  phase: { type: 'string' },
+  follow: { type: 'boolean' },
+  interval: { type: 'string' },
+} as const;
+
+/** Build statuses after which nothing more is written. */
+const finished = new Set([
+  'success',
+  'failed',
+  'error',
+  'cancelled',
+  'interrupted',
+  'skipped',
+]);
+
+/** How long --follow waits for a build the views do not show yet. */
+const appearWithinMs = 15_000;
+
+interface Selection {
+  readonly job?: string;
+  readonly phase?: string;
+}
+
+interface PhaseProgress {
+  offset: number;
+  done: boolean;
+  /** True when the text printed last did not end its line. */
+  open?: boolean;
+}
+
+/** The `logs` command. */
+export const logs: Command = {
+  summary: "print a build's phase logs, or follow them",
+  run: (argv) =>
+    runClientCommand(
+      'logs',
+      usage,
+      options,
+      argv,
+      async ({ values, positionals, client }) => {
+        const buildId = positionals[0] ?? '';
+        const selection = { job: values.job, phase: values.phase } as Selection;
+        if (!values.follow) return printOnce(client, buildId, selection);
+        const interval = Number(values.interval ?? 1000);
+        if (!Number.isInteger(interval) || interval < 10) {
+          process.stderr.write('bakehouse logs: --interval should be 10 or more\n');
+          return 2;
+        }
+
+        return follow(client, buildId, selection, interval);
+      },
+      { min: 1, max: 1 },
+    ),
+};
+
+async function printOnce(
+  client: BakehouseClient,
+  buildId: string,
+  selection: Selection,
+): Promise<number> {
+  const build = await client.get<BuildView>(buildPath(buildId));
+  const phases = selected(build, selection);
+  if (phases.length === 0) {
+    process.stderr.write(`bakehouse logs: ${nothingSelected(build, selection)}\n`);
+    return 1;
+  }
+  for (const [job, phase] of phases) {
+    process.stdout.write(header(job, phase));
+    const state = { offset: 0, done: false };
+    await drain(client, build.buildId, job, phase, state);
+    if (phase.status !== 'running') process.stdout.write(footer(phase, state));
+  }
+
+  return 0;
+}
+
+/**
+ * Polls the build and streams each selected phase's new output, a header
+ * when a phase appears and a footer when it ends, until the build finishes
+ * and every phase's log has been read to its end.
+ */
+async function follow(
+  client: BakehouseClient,
+  buildId: string,
+  selection: Selection,
+  interval: number,
+): Promise<number> {
+  const progress = new Map<string, PhaseProgress>();
+  const appearBy = Date.now() + appearWithinMs;
+  let status = '';
+  for (;;) {
+    const build = await client.get<BuildView>(buildPath(buildId)).catch((error) => {
+      const waiting = error instanceof ApiAnswerError && error.statusCode === 404;
+      if (waiting && Date.now() < appearBy) return undefined;
+      throw error;
+    });
+    if (build) {
+      if (build.status !== status) {
+        status = build.status;
+        process.stdout.write(`Build ${build.buildId}: ${status}\n`);
+      }
+      let pending = false;
+      for (const [job, phase] of selected(build, selection)) {
+        const key = `${job.jobId}/${phase.phase}`;
+        let state = progress.get(key);
+        if (!state) {
+          state = { offset: 0, done: false };
+          progress.set(key, state);
+          process.stdout.write(header(job, phase));
+        }
+        if (state.done) continue;
+        await drain(client, build.buildId, job, phase, state);
+        // The view said the phase had ended before the read: its log was whole.
+        if (phase.status !== 'running') {
+          state.done = true;
+          process.stdout.write(footer(phase, state));
+        } else {
+          pending = true;
+        }
+      }
+      if (finished.has(build.status) && !pending) {
+        process.stdout.write(
+          `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}\n`,
+        );
+        return build.status === 'success' || build.status === 'skipped' ? 0 : 1;
+      }
+    }
+    await sleep(interval);
+  }
+}
+
+/** Reads and prints a phase's log from `state.offset` to its current end. */
+async function drain(
+  client: BakehouseClient,
+  buildId: string,
+  job: JobView,
+  phase: PhaseView,
+  state: PhaseProgress,
+): Promise<void> {
+  for (;;) {
+    const piece = await client.get<PhaseLogAnswer>(
+      `${buildPath(buildId)}/jobs/${encodeURIComponent(job.jobId)}` +
+        `/phases/${phase.phase}/log?offset=${state.offset}`,
+    );
+    if (piece.nextOffset === state.offset) return;
+    process.stdout.write(piece.text);
+    state.offset = piece.nextOffset;
+    state.open = !piece.text.endsWith('\n');
+  }
+}
+
+function selected(build: BuildView, selection: Selection): [JobView, PhaseView][] {
+  return build.jobs
+    .filter((job) => !selection.job || job.jobId === selection.job)
+    .flatMap((job) =>
+      job.phases
+        .filter((phase) => !selection.phase || phase.phase === selection.phase)
+        .map((phase): [JobView, PhaseView] => [job, phase]),
+    );
+}
+
+function nothingSelected(build: BuildView, selection: Selection): string {
+  const what = [
+    selection.phase && `phase ${selection.phase}`,
+    selection.job && `job ${selection.job}`,
+  ].filter(Boolean);
+
+  return what.length === 0
+    ? `build ${build.buildId} has run no phase yet (${build.status})`
+    : `build ${build.buildId} has no ${what.join(' of ')} that ran`;
+}
+
+function header(job: JobView, phase: PhaseView): string {
+  return `==> job ${job.jobId} (${job.name}) ${phase.phase}\n`;
+}
+
+function footer(phase: PhaseView, state: PhaseProgress): string {
+  return (
+    `${state.open ? '\n' : ''}<== ${phase.phase}: ${phase.status}, exit ${cell(phase.exitCode)}, ` +
+    `${duration(phase.durationMs)}\n`
+  );
+}
+
+function buildPath(buildId: string): string {
+  return `/api/builds/${encodeURIComponent(buildId)}`;
+}

@@ -1,0 +1,63 @@
+/** The read API's phase log answer: a piece of a phase's log and where to read on. */
+import type { PhaseName } from '../config/plan.ts';
+import type { BuildView } from '../views/build-view.ts';
+import { NotFoundError } from './answers.ts';
+import type { PhaseLogs } from './ports.ts';
+
+/** The largest piece of log one answer carries, in bytes: well under Lambda's 6 MB. */
+export const maxLogChunkBytes = 1024 * 1024;
+
+/** The piece of log one answer carries when the request does not say. */
+export const defaultLogChunkBytes = 256 * 1024;
+
+/** A piece of a phase log as the read API answers it. */
+export interface PhaseLogAnswer {
+  readonly buildId: string;
+  readonly jobId: string;
+  readonly phase: PhaseName;
+  readonly offset: number;
+  readonly nextOffset: number;
+  readonly text: string;
+  /** True while the phase runs: more text may come after `nextOffset`. */
+  readonly running: boolean;
+}
+
+/** Where to read: the build, job, phase and byte range. */
+export interface PhaseLogQuery {
+  readonly jobId: string;
+  readonly phase: PhaseName;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+/**
+ * Reads a piece of the log of a phase the build view shows; 404 when the
+ * job or the phase is not in the view (a phase not started has no log).
+ */
+export async function readPhaseLog(
+  build: BuildView,
+  query: PhaseLogQuery,
+  logs: PhaseLogs,
+): Promise<PhaseLogAnswer> {
+  const { buildId } = build;
+  const { jobId, phase, offset, limit } = query;
+  const job = build.jobs.find((j) => j.jobId === jobId);
+  if (!job) throw new NotFoundError(`job '${jobId}' not found in build ${buildId}`);
+  const view = job.phases.findLast((p) => p.phase === phase);
+  if (!view) {
+    throw new NotFoundError(
+      `phase '${phase}' of job '${jobId}' in build ${buildId} has not started`,
+    );
+  }
+
+  const chunk = await logs.read({
+    buildId,
+    jobId,
+    phase,
+    offset,
+    limit,
+    ...(view.logPointer !== undefined && { logPointer: view.logPointer }),
+  });
+
+  return { buildId, jobId, phase, offset, ...chunk, running: view.status === 'running' };
+}
