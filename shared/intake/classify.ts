@@ -85,10 +85,10 @@ function classifyPush(payload: unknown): Classification {
 }
 
 function refTarget(ref: string): { branch: string } | { tag: string } | undefined {
-  if (ref.startsWith('refs/heads/')) return { branch: ref.slice('refs/heads/'.length) };
-  if (ref.startsWith('refs/tags/')) return { tag: ref.slice('refs/tags/'.length) };
+  const [, kind, name] = /^refs\/(heads|tags)\/(.+)$/.exec(ref) ?? [];
+  if (!name) return undefined;
 
-  return undefined;
+  return kind === 'heads' ? { branch: name } : { tag: name };
 }
 
 /**

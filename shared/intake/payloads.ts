@@ -11,7 +11,12 @@ const fileLists = {
   removed: z.optional(z.array(z.string())),
 };
 
-const repository = z.object({ full_name: z.string() });
+/** A commit id: 40 hex digits, or 64 in a SHA-256 repository. */
+const sha = z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/));
+const name = z.string().check(z.minLength(1));
+const repository = z.object({
+  full_name: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/)),
+});
 
 /** A `push` payload before we know whether it deletes its ref. */
 export const pushEnvelope = z.object({
@@ -23,12 +28,12 @@ export const pushEnvelope = z.object({
 
 /** A `push` that creates or moves a ref: its head commit is required. */
 export const pushPayload = z.object({
-  ref: z.string(),
-  before: z.optional(z.string()),
-  after: z.string(),
+  ref: name,
+  before: z.optional(sha),
+  after: sha,
   repository,
   head_commit: z.object({
-    id: z.string(),
+    id: sha,
     message: z.string(),
     author: z.object({ name: z.string(), email: z.optional(z.string()) }),
     ...fileLists,
@@ -42,19 +47,15 @@ export const pullRequestEnvelope = z.object({ action: z.string() });
 /** A `pull_request` payload whose action builds. */
 export const pullRequestPayload = z.object({
   action: z.string(),
-  number: z.number(),
+  number: z.number().check(z.int(), z.positive()),
   repository,
   pull_request: z.object({
-    title: z.string(),
+    title: name,
     body: z.optional(z.nullable(z.string())),
-    merge_commit_sha: z.optional(z.nullable(z.string())),
-    user: z.object({ login: z.string() }),
-    head: z.object({
-      ref: z.string(),
-      sha: z.string(),
-      repo: z.nullable(repository),
-    }),
-    base: z.object({ ref: z.string(), repo: repository }),
+    merge_commit_sha: z.optional(z.nullable(sha)),
+    user: z.object({ login: name }),
+    head: z.object({ ref: name, sha, repo: z.nullable(repository) }),
+    base: z.object({ ref: name, repo: repository }),
   }),
 });
 
@@ -87,7 +88,11 @@ export function parsePayload<T>(
       node && typeof node === 'object' ? Reflect.get(node, key) : undefined,
     value,
   );
-  const expected = issue && 'expected' in issue ? `a ${String(issue.expected)}` : 'valid';
-  const problem = found === undefined ? 'is missing' : `should be ${expected}`;
+  const expected =
+    issue && 'expected' in issue ? `should be a ${String(issue.expected)}` : '';
+  const problem =
+    found === undefined
+      ? 'is missing'
+      : expected || `is not valid: ${JSON.stringify(found)}`;
   throw new PayloadError(event, path.map(String).join('.') || '(body)', problem);
 }
