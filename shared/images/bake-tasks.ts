@@ -1,0 +1,216 @@
+import { z } from 'zod/mini';
+import { newEvent } from '../events/catalogue.ts';
+import type { EventStore } from '../events/store.ts';
+import {
+  allOf,
+  appendToBuild,
+  jobOf,
+  readBuild,
+  replan,
+} from '../pipeline/build-stream.ts';
+import type { PipelineLog, PlanBuild } from '../pipeline/deps.ts';
+import { caughtError, jobInput } from '../pipeline/inputs.ts';
+import { type BakeDecision, bakeVariable, shouldBake } from './bake-decision.ts';
+import type { ImageSettings } from './catalog.ts';
+import type { ImageStore } from './ports.ts';
+import type { ImageRegistry } from './registry.ts';
+import { type ImageWait, waitForImage } from './wait.ts';
+
+/**
+ * The bake states of the pipeline, each `(input, deps) => output` like the
+ * pipeline's tasks: decide, capture the runner after on_finish, wait for the
+ * image, register it, or record why the bake failed.
+ */
+
+/** What the bake tasks need. */
+export interface BakeDeps {
+  readonly events: EventStore;
+  readonly planBuild: PlanBuild;
+  readonly registry: ImageRegistry;
+  readonly store: ImageStore;
+  readonly settings: ImageSettings;
+  /** One AwaitImage attempt's wait; a Retry on ImagePendingError extends it. */
+  readonly wait: ImageWait;
+  readonly log: PipelineLog;
+}
+
+const bakeState = z.object({
+  /** The value APPVEYOR_BAKE_IMAGE last had at run time, when a script set it. */
+  bakeImageVariable: z.optional(z.string()),
+  bake: z.optional(z.object({ bake: z.boolean(), name: z.optional(z.string()) })),
+  bakedImage: z.optional(z.object({ ref: z.string() })),
+  /** The clone folder as the runner saw it; the local store leaves it out. */
+  cloneFolder: z.optional(z.string()),
+  bakeFailure: z.optional(caughtError),
+});
+const bakeInput = z.extend(jobInput, bakeState.shape);
+
+/**
+ * DecideBake, after on_success: whether the job bakes and under which name.
+ * Records BakeStarted, or a message saying why not when a name was asked for.
+ */
+export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDecision> {
+  const state = bakeInput.parse(input);
+  const build = await readBuild(deps.events, state.buildId);
+  const job = jobOf(build, replan(build, deps.planBuild), state.jobId);
+  const phases = allOf(build, 'PhaseFinished').filter(
+    (e) => e.data.jobId === state.jobId,
+  );
+  const failed = state.failure || phases.some((e) => e.data.outcome !== 'success');
+  const variables: Record<string, string> = {};
+  if (state.bakeImageVariable) variables[bakeVariable] = state.bakeImageVariable;
+
+  const decision = shouldBake(
+    failed ? 'failed' : 'succeeded',
+    job.bake,
+    variables,
+    { pullRequest: build.requested.pullRequest },
+    deps.settings,
+  );
+  const { buildId, jobId } = state;
+  if (decision.bake) {
+    await appendToBuild(deps.events, build, [
+      newEvent('BakeStarted', { jobId, imageName: decision.name }),
+    ]);
+    deps.log.info('bake started', { buildId, jobId, imageName: decision.name });
+  } else if (job.bake.staticName || state.bakeImageVariable) {
+    const message = decision.reason;
+    await appendToBuild(deps.events, build, [
+      newEvent('MessageAdded', { jobId, level: 'warning', message }),
+    ]);
+    deps.log.info('bake skipped', { buildId, jobId, reason: message });
+  }
+
+  return decision;
+}
+
+/** CreateImage, after on_finish: captures the runner; a retry finds the same image. */
+export async function createImage(
+  input: unknown,
+  deps: BakeDeps,
+): Promise<{ ref: string }> {
+  const state = bakeInput.parse(input);
+  const { image, runner, bake } = required(state);
+  const build = await readBuild(deps.events, state.buildId);
+  const ref = await deps.store.capture({
+    runnerId: runner.runnerId,
+    imageName: bake.name,
+    platform: image.platform,
+    buildId: state.buildId,
+    jobId: state.jobId,
+    commit: build.requested.sha,
+    parent: { name: image.name, version: image.version, ref: image.ref },
+    cloneFolder: state.cloneFolder,
+  });
+
+  return { ref };
+}
+
+/**
+ * AwaitImage: a bounded wait until the image is available. ImagePendingError
+ * asks for a Retry; ImageBakeFailedError goes to RecordBakeFailed.
+ */
+export async function awaitImage(
+  input: unknown,
+  deps: BakeDeps,
+): Promise<{ ref: string }> {
+  const ref = bakedRef(bakeInput.parse(input));
+  await waitForImage(deps.store, ref, deps.wait);
+
+  return { ref };
+}
+
+/**
+ * RegisterImage: the image becomes its name's next version and current at
+ * once, is tagged with it, ImageBaked is recorded, then retention runs.
+ */
+export async function registerImage(
+  input: unknown,
+  deps: BakeDeps,
+): Promise<{ name: string; version: number; ref: string }> {
+  const state = bakeInput.parse(input);
+  const { image, bake } = required(state);
+  const ref = bakedRef(state);
+  const { buildId, jobId } = state;
+  const build = await readBuild(deps.events, buildId);
+  const parent = { name: image.name, version: image.version, ref: image.ref };
+
+  const version = await deps.registry.addVersion({
+    name: bake.name,
+    ref,
+    platform: image.platform,
+    buildId,
+    jobId,
+    commit: build.requested.sha,
+    repository: build.requested.repository,
+    parent,
+  });
+  await deps.store.markVersion(ref, version);
+  await appendToBuild(deps.events, build, [
+    newEvent('ImageBaked', { jobId, imageName: bake.name, version, ref, parent }),
+  ]);
+  deps.log.info('image baked', { buildId, jobId, imageName: bake.name, version, ref });
+
+  try {
+    const removed = await deps.registry.applyRetention(
+      bake.name,
+      deps.settings.keepVersions,
+    );
+    if (removed.length > 0) deps.log.info('retention', { imageName: bake.name, removed });
+  } catch (error) {
+    // Retention runs again after the next bake; a failure here keeps the new version.
+    deps.log.warn('retention failed', { imageName: bake.name, error: String(error) });
+  }
+
+  return { name: bake.name, version, ref };
+}
+
+/**
+ * RecordBakeFailed: deletes what the bake half made, records BakeFailed and
+ * leaves the current version current. The runner is terminated next.
+ */
+export async function recordBakeFailed(input: unknown, deps: BakeDeps): Promise<void> {
+  const state = bakeInput.parse(input);
+  const { buildId, jobId } = state;
+  const reason = state.bakeFailure?.Cause ?? state.bakeFailure?.Error ?? 'unknown';
+  const ref = state.bakedImage?.ref;
+  if (ref) {
+    await deps.store.delete(ref).catch((error: unknown) => {
+      deps.log.warn('half-made image not deleted', {
+        buildId,
+        jobId,
+        ref,
+        error: String(error),
+      });
+    });
+  }
+  const build = await readBuild(deps.events, buildId);
+  await appendToBuild(deps.events, build, [
+    newEvent('BakeFailed', { jobId, imageName: state.bake?.name, reason }),
+  ]);
+  deps.log.warn('bake failed', { buildId, jobId, imageName: state.bake?.name, reason });
+}
+
+type BakeState = z.infer<typeof bakeInput>;
+
+function required(state: BakeState) {
+  const { image, runner, bake } = state;
+  if (!image || !runner || !bake?.name) {
+    throw new TypeError(
+      `Bake of build ${state.buildId} job ${state.jobId}: the state lacks image, runner or bake name`,
+    );
+  }
+
+  return { image, runner, bake: { name: bake.name } };
+}
+
+function bakedRef(state: BakeState): string {
+  const ref = state.bakedImage?.ref;
+  if (!ref) {
+    throw new TypeError(
+      `Bake of build ${state.buildId} job ${state.jobId}: no baked image ref`,
+    );
+  }
+
+  return ref;
+}
