@@ -70,6 +70,9 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     const loaded = newEvent('ConfigLoaded', {
       configPath: 'appveyor.yml',
       configText: config,
+      jobs: [{ jobId: '1', name: 'Ubuntu2204', image: 'Ubuntu2204' }],
+      versionFormat: '1.0.{build}',
+      warnings: 0,
     });
     await events.commit({
       appends: [
