@@ -45,8 +45,22 @@ interface Selection {
 interface PhaseProgress {
   offset: number;
   done: boolean;
-  /** True when the text printed last did not end its line. */
-  open?: boolean;
+}
+
+/** Writes log text as it comes, and starts each line of its own on a new line. */
+class Printer {
+  #open = false;
+
+  text(text: string): void {
+    if (text === '') return;
+    process.stdout.write(text);
+    this.#open = !text.endsWith('\n');
+  }
+
+  line(line: string): void {
+    process.stdout.write(`${this.#open ? '\n' : ''}${line}\n`);
+    this.#open = false;
+  }
 }
 
 /** The `logs` command. */
@@ -85,11 +99,11 @@ async function printOnce(
     process.stderr.write(`bakehouse logs: ${nothingSelected(build, selection)}\n`);
     return 1;
   }
+  const out = new Printer();
   for (const [job, phase] of phases) {
-    process.stdout.write(header(job, phase));
-    const state = { offset: 0, done: false };
-    await drain(client, build.buildId, job, phase, state);
-    if (phase.status !== 'running') process.stdout.write(footer(phase, state));
+    out.line(header(job, phase));
+    await drain(client, build.buildId, job, phase, { offset: 0, done: false }, out);
+    if (phase.status !== 'running') out.line(footer(phase));
   }
 
   return 0;
@@ -107,6 +121,7 @@ async function follow(
   interval: number,
 ): Promise<number> {
   const progress = new Map<string, PhaseProgress>();
+  const out = new Printer();
   const appearBy = Date.now() + appearWithinMs;
   let status = '';
   for (;;) {
@@ -118,7 +133,7 @@ async function follow(
     if (build) {
       if (build.status !== status) {
         status = build.status;
-        process.stdout.write(`Build ${build.buildId}: ${status}\n`);
+        out.line(`Build ${build.buildId}: ${status}`);
       }
       let pending = false;
       for (const [job, phase] of selected(build, selection)) {
@@ -127,21 +142,21 @@ async function follow(
         if (!state) {
           state = { offset: 0, done: false };
           progress.set(key, state);
-          process.stdout.write(header(job, phase));
+          out.line(header(job, phase));
         }
         if (state.done) continue;
-        await drain(client, build.buildId, job, phase, state);
+        await drain(client, build.buildId, job, phase, state, out);
         // The view said the phase had ended before the read: its log was whole.
         if (phase.status !== 'running') {
           state.done = true;
-          process.stdout.write(footer(phase, state));
+          out.line(footer(phase));
         } else {
           pending = true;
         }
       }
       if (finished.has(build.status) && !pending) {
-        process.stdout.write(
-          `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}\n`,
+        out.line(
+          `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}`,
         );
         return build.status === 'success' || build.status === 'skipped' ? 0 : 1;
       }
@@ -157,6 +172,7 @@ async function drain(
   job: JobView,
   phase: PhaseView,
   state: PhaseProgress,
+  out: Printer,
 ): Promise<void> {
   for (;;) {
     const piece = await client.get<PhaseLogAnswer>(
@@ -164,9 +180,8 @@ async function drain(
         `/phases/${phase.phase}/log?offset=${state.offset}`,
     );
     if (piece.nextOffset === state.offset) return;
-    process.stdout.write(piece.text);
+    out.text(piece.text);
     state.offset = piece.nextOffset;
-    state.open = !piece.text.endsWith('\n');
   }
 }
 
@@ -192,14 +207,11 @@ function nothingSelected(build: BuildView, selection: Selection): string {
 }
 
 function header(job: JobView, phase: PhaseView): string {
-  return `==> job ${job.jobId} (${job.name}) ${phase.phase}\n`;
+  return `==> job ${job.jobId} (${job.name}) ${phase.phase}`;
 }
 
-function footer(phase: PhaseView, state: PhaseProgress): string {
-  return (
-    `${state.open ? '\n' : ''}<== ${phase.phase}: ${phase.status}, exit ${cell(phase.exitCode)}, ` +
-    `${duration(phase.durationMs)}\n`
-  );
+function footer(phase: PhaseView): string {
+  return `<== ${phase.phase}: ${phase.status}, exit ${cell(phase.exitCode)}, ${duration(phase.durationMs)}`;
 }
 
 function buildPath(buildId: string): string {

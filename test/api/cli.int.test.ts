@@ -1,0 +1,205 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { builds } from '../../bin/builds.ts';
+import { image } from '../../bin/image.ts';
+import { images } from '../../bin/images.ts';
+import { logs } from '../../bin/logs.ts';
+import { show } from '../../bin/show.ts';
+import { startHttpServer } from '../../local/http-server.ts';
+import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
+import { localClient } from '../events/support.ts';
+import { runCommand } from './capture.ts';
+import {
+  bakedBuild,
+  type ReadApiFixture,
+  runningBuild,
+  startReadApiFixture,
+  writePhaseLog,
+} from './support.ts';
+
+describe('the bakehouse read commands', () => {
+  let client: DynamoDBClient;
+  let fixture: ReadApiFixture;
+  let endpoint: string[];
+
+  beforeAll(async () => {
+    client = localClient();
+    fixture = await startReadApiFixture(client, 'cli');
+    endpoint = ['--endpoint', fixture.server.url];
+  });
+  afterEach(() => vi.unstubAllEnvs());
+  afterAll(async () => {
+    await fixture.server.stop();
+    client.destroy();
+  });
+
+  it('lists builds in an aligned table with humanized durations', async () => {
+    const { code, stdout } = await runCommand(builds, endpoint);
+
+    const [header, first, second] = stdout.split('\n');
+    expect(code).toBe(0);
+    expect(header).toMatch(
+      /^BUILD +PROJECT +# +BRANCH +COMMIT +STATUS +DURATION +REQUESTED$/,
+    );
+    expect(first).toContain(`${runningBuild}  Acme/Tools  8`);
+    expect(second).toMatch(/success +1 min 05 s +2026-12-03 10:00:00$/);
+    expect(first?.indexOf('running')).toBe(second?.indexOf('success'));
+  });
+
+  it("lists one project's builds as JSON for scripts", async () => {
+    const { stdout } = await runCommand(builds, [
+      ...endpoint,
+      '--repo',
+      'Acme/Tools',
+      '--json',
+      '--limit',
+      '1',
+    ]);
+
+    expect(JSON.parse(stdout).map((b: { buildId: string }) => b.buildId)).toEqual([
+      runningBuild,
+    ]);
+  });
+
+  it('shows a build with its jobs, phases, exit codes and durations', async () => {
+    const { code, stdout } = await runCommand(show, [runningBuild, ...endpoint]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Build ${runningBuild} #8 (1.0.8): running`);
+    expect(stdout).toContain('Job 1: Ubuntu2204 (Tools from Tools v2): running');
+    expect(stdout).toMatch(/install +success +0 +2\.5 s/);
+    expect(stdout).toMatch(/build_script +running +- +-/);
+  });
+
+  it("shows the execution's state history with --states", async () => {
+    const { stdout } = await runCommand(show, [runningBuild, '--states', ...endpoint]);
+
+    expect(stdout).toContain('Execution: succeeded');
+    expect(stdout).toMatch(/\+\d+ ms +StateEntered +LoadConfig/);
+    expect(stdout).toMatch(/MapIterationStarted +RunJobs +0/);
+  });
+
+  it('shows a build and its states as JSON', async () => {
+    const { stdout } = await runCommand(show, [
+      runningBuild,
+      '--states',
+      '--json',
+      ...endpoint,
+    ]);
+
+    const shown = JSON.parse(stdout);
+    expect(shown.build.buildId).toBe(runningBuild);
+    expect(shown.states.events[0].kind).toBe('ExecutionStarted');
+  });
+
+  it('says which build it could not find, and exits 1', async () => {
+    const { code, stderr } = await runCommand(show, ['01NOSUCH', ...endpoint]);
+
+    expect(code).toBe(1);
+    expect(stderr).toBe('bakehouse show: build 01NOSUCH not found\n');
+  });
+
+  it('lists images and shows one with its versions and provenance chain', async () => {
+    const listed = await runCommand(images, endpoint);
+    const shown = await runCommand(image, ['tools', ...endpoint]);
+
+    expect(listed.stdout).toMatch(
+      /^IMAGE +CURRENT +VERSIONS +REF +UPDATED\nTools +v2 +2 +snapshots\/tools-2/,
+    );
+    expect(shown.stdout).toContain('Image Tools: current v2');
+    expect(shown.stdout).toMatch(/v2 \* +available +snapshots\/tools-2 +01APIBAKED/);
+    expect(shown.stdout).toContain(
+      `Tools v2  baked by build ${bakedBuild} of Acme/Tools at sha-01A, from Tools v1`,
+    );
+    expect(shown.stdout).toContain('Ubuntu2204  base image (base/ubuntu2204)');
+  });
+
+  it('shows an image and its provenance as JSON', async () => {
+    const { stdout } = await runCommand(image, ['Tools', '--json', ...endpoint]);
+
+    const shown = JSON.parse(stdout);
+    expect(shown.image.currentVersion).toBe(2);
+    expect(shown.provenance.base.name).toBe('Ubuntu2204');
+  });
+
+  it('finds the backend through the endpoint file of the state folder', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'bakehouse-state-'));
+    await writeFile(path.join(stateDir, 'endpoint'), `${fixture.server.url}\n`);
+    vi.stubEnv('BAKEHOUSE_ENDPOINT', '');
+    vi.stubEnv('BAKEHOUSE_STATE_DIR', stateDir);
+
+    const { code, stdout } = await runCommand(images, ['--json']);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)[0].name).toBe('Tools');
+  });
+
+  it('tells how to start a backend when none answers', async () => {
+    const gone = await startHttpServer();
+    await gone.stop();
+
+    const { code, stderr } = await runCommand(builds, ['--endpoint', gone.url]);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`No Bakehouse backend answers at ${gone.url}`);
+    expect(stderr).toContain('start one with `npm run serve`');
+  });
+
+  it('prints the logs of every phase under headers', async () => {
+    const { code, stdout } = await runCommand(logs, [runningBuild, ...endpoint]);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      '==> job 1 (Ubuntu2204) install\nInstalling tools…\nDone.\n' +
+        '<== install: success, exit 0, 2.5 s\n' +
+        '==> job 1 (Ubuntu2204) build_script\ncompiling\n',
+    );
+  });
+
+  it('follows a running build until it finishes, streaming new output', async () => {
+    const following = runCommand(logs, [
+      runningBuild,
+      '--follow',
+      '--phase',
+      'build_script',
+      '--interval',
+      '50',
+      ...endpoint,
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const logPointer = await writePhaseLog(
+      fixture.stateDir,
+      runningBuild,
+      'build_script',
+      'linked',
+    );
+    await fixture.append(buildStream(runningBuild), [
+      newEvent('PhaseFinished', {
+        jobId: '1',
+        phase: 'build_script',
+        outcome: 'failed',
+        exitCode: 2,
+        durationMs: 1200,
+        logPointer,
+      }),
+    ]);
+    await fixture.append(buildStream(runningBuild), [
+      newEvent('JobFinished', { jobId: '1', status: 'failed', allowedFailure: false }),
+      newEvent('BuildFinished', { status: 'failed' }),
+    ]);
+
+    const { code, stdout } = await following;
+
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      new RegExp(
+        `^Build ${runningBuild}: running\n==> job 1 \\(Ubuntu2204\\) build_script\n` +
+          'compiling\nlinked\n<== build_script: failed, exit 2, 1.2 s\n' +
+          `(Build ${runningBuild}: failed\n)?Build ${runningBuild} failed in .+\n$`,
+      ),
+    );
+  });
+});
