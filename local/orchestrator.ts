@@ -67,7 +67,7 @@ export class LocalOrchestrator<D> implements Orchestrator {
   private started = 0;
 
   constructor(private readonly options: LocalOrchestratorOptions<D>) {
-    this.machine = new StateMachine(options.definition as never);
+    this.machine = new StateMachine(withoutRootResultPaths(options.definition) as never);
     this.handlers = {};
     for (const [name, state] of statesOf(options.definition)) {
       if (state.Type === 'Wait') this.waits[name] = 0;
@@ -176,6 +176,21 @@ function statesOf(definition: Record<string, unknown>): [string, AslState][] {
 
     return [[name, state] as [string, AslState], ...nested];
   });
+}
+
+/**
+ * The definition with every `ResultPath: "$"` removed. Absent, it means the
+ * same (the result replaces the input), but aws-local-stepfunctions 3.0.0
+ * mistakes an explicit `$` for a field named `$`.
+ */
+function withoutRootResultPaths(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutRootResultPaths);
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value).filter(
+    ([k, v]) => !(k === 'ResultPath' && v === '$'),
+  );
+
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutRootResultPaths(v)]));
 }
 
 /**

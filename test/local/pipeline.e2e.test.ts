@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredEvent } from '../../shared/events/store.ts';
+import { eventLines, jobLines, localPipeline } from './pipeline-harness.ts';
+
+let pipeline: Awaited<ReturnType<typeof localPipeline>>;
+
+beforeAll(async () => {
+  pipeline = await localPipeline({ phaseTimeoutSeconds: 3 });
+});
+
+afterAll(async () => {
+  await pipeline.close();
+});
+
+afterEach(() => {
+  expect(pipeline.runnerFolders()).toEqual([]);
+  expect(pipeline.leftProcesses()).toEqual([]);
+});
+
+const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+
+function logOf(events: readonly StoredEvent[], jobId: string, phase: string): string {
+  const finished = events.find(
+    (e) => e.type === 'PhaseFinished' && e.data.jobId === jobId && e.data.phase === phase,
+  );
+
+  return readFileSync(String(finished?.data.logPointer), 'utf8');
+}
+
+const cloned = ['RunnerLaunched', 'PhaseStarted:clone', 'PhaseFinished:clone:success'];
+
+describe('the synthesized pipeline, run locally with real bash runners', () => {
+  it('runs a two-job matrix to success, each job on its own runner', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'environment:',
+      '  matrix:',
+      '    - FLAVOUR: one',
+      '    - FLAVOUR: two',
+      'install:',
+      '  - echo "installing $FLAVOUR in $PWD"',
+      'build_script:',
+      '  - appveyor SetVariable -Name BUILT -Value "$FLAVOUR"',
+      'test_script:',
+      '  - test "$BUILT" = "$FLAVOUR" && cat appveyor.yml > /dev/null',
+      'on_finish:',
+      '  - echo finished',
+    );
+
+    const { events } = await pipeline.build(config);
+
+    for (const jobId of ['1', '2']) {
+      expect(jobLines(events, jobId)).toEqual([
+        ...cloned,
+        'PhaseStarted:install',
+        'PhaseFinished:install:success',
+        'PhaseStarted:build_script',
+        'VariableSet',
+        'PhaseFinished:build_script:success',
+        'PhaseStarted:test_script',
+        'PhaseFinished:test_script:success',
+        'PhaseStarted:on_finish',
+        'PhaseFinished:on_finish:success',
+        'RunnerTerminated',
+        'JobFinished:success',
+      ]);
+    }
+    expect(logOf(events, '1', 'install')).toMatch(
+      /installing one in .*\/projects\/widget/,
+    );
+    expect(logOf(events, '2', 'install')).toContain('installing two');
+    expect(eventLines(events).at(-1)).toBe('BuildFinished:success');
+  });
+
+  it('runs on_failure and on_finish after a failing install, and bakes nothing', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'environment:',
+      '  APPVEYOR_BAKE_IMAGE: widget-tools',
+      'install:',
+      '  - echo about to fail',
+      '  - false',
+      'build_script:',
+      '  - echo never built',
+      'on_failure:',
+      '  - echo "the install failed"',
+      'on_finish:',
+      '  - echo finished',
+    );
+
+    const { events } = await pipeline.build(config);
+
+    expect(jobLines(events, '1')).toEqual([
+      ...cloned,
+      'PhaseStarted:install',
+      'PhaseFinished:install:failed',
+      'PhaseStarted:on_failure',
+      'PhaseFinished:on_failure:success',
+      'PhaseStarted:on_finish',
+      'PhaseFinished:on_finish:success',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    expect(logOf(events, '1', 'install')).toContain('Command exited with code 1');
+    expect(eventLines(events).some((line) => line.startsWith('Bake'))).toBe(false);
+    expect(eventLines(events).at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('kills a phase past its timeout and ends the job', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'install:',
+      '  - sleep 30',
+      'build_script:',
+      '  - echo never',
+    );
+
+    const { events, elapsedMs } = await pipeline.build(config);
+
+    const job = jobLines(events, '1');
+    expect(job).toContain('PhaseFinished:install:timedOut');
+    expect(job).not.toContain('PhaseStarted:build_script');
+    expect(job.slice(-2)).toEqual(['RunnerTerminated', 'JobFinished:failed']);
+    expect(logOf(events, '1', 'install')).toContain('killed after its timeout of 3 s');
+    expect(elapsedMs).toBeLessThan(20_000);
+  });
+
+  it('fails the job at once when its runner dies mid-phase', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'install:',
+      '  - sleep 30',
+      'on_finish:',
+      '  - echo finished',
+    );
+
+    const { events, elapsedMs } = await pipeline.build(config, async (buildId) => {
+      await pipeline.until(buildId, 'PhaseStarted:1:install');
+      const [group] = pipeline.fleet.runningProcessGroups();
+      process.kill(-(group as number), 'SIGKILL');
+    });
+
+    const job = jobLines(events, '1');
+    expect(job).toContain('PhaseFinished:install:failed');
+    expect(job.slice(-2)).toEqual(['RunnerTerminated', 'JobFinished:failed']);
+    expect(elapsedMs).toBeLessThan(20_000);
+    expect(eventLines(events).at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('stops the other jobs of a fast_finish matrix when one fails', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'matrix:',
+      '  fast_finish: true',
+      'environment:',
+      '  matrix:',
+      '    - FLAVOUR: fails',
+      '    - FLAVOUR: slow',
+      'install:',
+      '  - if [ "$FLAVOUR" = fails ]; then false; else sleep 20; fi',
+      'build_script:',
+      '  - echo built',
+    );
+
+    const { events, elapsedMs } = await pipeline.build(config);
+
+    expect(jobLines(events, '1')).toContain('JobFinished:failed');
+    const slow = jobLines(events, '2');
+    expect(slow).toContain('RunnerTerminated');
+    expect(slow).not.toContain('PhaseFinished:install:success');
+    expect(slow).not.toContain('PhaseStarted:build_script');
+    expect(eventLines(events)).toContain('BuildFinished:failed');
+    expect(elapsedMs).toBeLessThan(15_000);
+  });
+});
