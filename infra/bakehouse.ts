@@ -59,6 +59,10 @@ export class Bakehouse extends Construct {
   readonly eventStore: EventStore;
   readonly stateMachine: sfn.StateMachine;
   readonly webhookUrl: lambda.FunctionUrl;
+  readonly functions: PipelineFunctionSet;
+  readonly runners: RunnerResources;
+  readonly webhookSecret: secrets.Secret;
+  readonly githubToken: secrets.Secret;
 
   constructor(scope: Construct, id: string, props: BakehouseProps = {}) {
     super(scope, id);
@@ -88,23 +92,24 @@ export class Bakehouse extends Construct {
       encryptionKey: this.key,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const webhookSecret = new secrets.Secret(this, 'WebhookSecret', {
+    this.webhookSecret = new secrets.Secret(this, 'WebhookSecret', {
       description: 'Bakehouse: the GitHub webhook secret',
       encryptionKey: this.key,
     });
-    const githubToken = new secrets.Secret(this, 'GitHubToken', {
+    this.githubToken = new secrets.Secret(this, 'GitHubToken', {
       description: 'Bakehouse: a GitHub token that reads contents and writes statuses',
       encryptionKey: this.key,
     });
 
     const vpc = props.vpc ?? this.#vpc();
-    const runners = new RunnerResources(this, 'Runners', {
+    this.runners = new RunnerResources(this, 'Runners', {
       vpc,
       key: this.key,
       logRetention,
     });
+    const { webhookSecret, githubToken, runners } = this;
     const stateMachineName = `${Stack.of(this).stackName}-${id}-builds`.slice(0, 80);
-    const functions = new PipelineFunctionSet(this, 'Tasks', {
+    this.functions = new PipelineFunctionSet(this, 'Tasks', {
       logRetention,
       stateMachineName,
       eventStore: this.eventStore,
@@ -134,6 +139,7 @@ export class Bakehouse extends Construct {
       },
     });
 
+    const functions = this.functions;
     const stateMachineLogs = new logs.LogGroup(this, 'StateMachineLogs', {
       retention: logRetention,
       removalPolicy: RemovalPolicy.DESTROY,

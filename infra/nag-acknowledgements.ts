@@ -1,7 +1,139 @@
-import type { Construct } from 'constructs';
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { Bakehouse } from './bakehouse.ts';
+
+/** One accepted finding: the rule, where it is, and why it is accepted. */
+export interface NagAcknowledgement {
+  readonly scope: IConstruct;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const instances = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>';
 
 /**
  * The cdk-nag findings Bakehouse accepts, each on the resource it concerns,
  * with its reason; README.md lists them under "Security review (cdk-nag)".
+ * No acknowledgement covers a wildcard action Bakehouse wrote itself.
  */
-export function acknowledgeNagFindings(_bakehouse: Construct): void {}
+export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] {
+  const { functions, runners, stateMachine, eventStore } = bakehouse;
+  const fn = (entry: string) => {
+    const found = functions.functions.find((f) => f.node.id === entry);
+    if (!found) throw new Error(`Bakehouse has no ${entry} Lambda`);
+    return found.role;
+  };
+  const logicalId = (c: IConstruct) =>
+    Stack.of(c).getLogicalId(c.node.defaultChild as CfnElement);
+  const iam5 = (resource: string) => `AwsSolutions-IAM5[Resource::${resource}]`;
+
+  return [
+    ...functions.functions
+      .filter((f) => Object.values(functions.tasks).includes(f.function))
+      .map((f) => ({
+        scope: stateMachine.role,
+        id: iam5(`<${logicalId(f.function)}.Arn>:*`),
+        reason: "CDK's Lambda task grants invoke on the function's versions too",
+      })),
+    {
+      scope: stateMachine.role,
+      id: iam5('*'),
+      reason:
+        'X-Ray tracing and log delivery of the state machine accept no resource ARN',
+    },
+    {
+      scope: fn('reaper'),
+      id: iam5('*'),
+      reason:
+        'ec2:DescribeInstances accepts no resource ARN; a tag filter narrows the answer',
+    },
+    ...[
+      'launch-runner',
+      'run-phase',
+      'terminate-runner',
+      'terminate-build-runners',
+      'reaper',
+    ].map((entry) => ({
+      scope: fn(entry),
+      id: iam5(`${instances}:instance/*`),
+      reason:
+        'Runner instance ids are unknown before launch; a condition on the ' +
+        'bakehouse:installation tag limits the grant to this installation',
+    })),
+    {
+      scope: fn('launch-runner'),
+      id: iam5(`${instances}:volume/*`),
+      reason: 'The root volume is created by RunInstances, tagged like its runner',
+    },
+    {
+      scope: fn('launch-runner'),
+      id: iam5('arn:<AWS::Partition>:ec2:<AWS::Region>::image/*'),
+      reason:
+        'Runners start from base images (public AMIs) and from baked AMIs of any name',
+    },
+    {
+      scope: fn('launch-runner'),
+      id: iam5(`${instances}:network-interface/*`),
+      reason:
+        "RunInstances creates the runner's network interface, whose id is unknown before",
+    },
+    {
+      scope: runners.role,
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      reason: "AWS's own policy for the SSM agent, which runs every phase of a runner",
+    },
+    ...[bakehouse.webhookSecret, bakehouse.githubToken].map((secret) => ({
+      scope: secret,
+      id: 'AwsSolutions-SMG4',
+      reason: 'The value is set in GitHub and rotated there; an operator updates it',
+    })),
+    ...projectorAcknowledgements(
+      eventStore.projector.role,
+      logicalId(eventStore.eventsTable),
+    ),
+    {
+      scope: eventStore.deadLetterQueue,
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the projector's dead-letter queue",
+    },
+  ];
+}
+
+/** The projector's findings, all from CDK's own grants in the event store construct. */
+function projectorAcknowledgements(
+  role: IConstruct | undefined,
+  eventsTable: string,
+): NagAcknowledgement[] {
+  if (!role) return [];
+  const grant = 'CDK writes it in the table grants of the event store construct';
+
+  return [
+    {
+      scope: role,
+      id: `AwsSolutions-IAM5[Resource::<${eventsTable}.Arn>/index/*]`,
+      reason: `The projector may read the events table's indexes; ${grant}`,
+    },
+    {
+      scope: role,
+      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+      reason: `Use of the tables' customer-managed key; ${grant}`,
+    },
+    {
+      scope: role,
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason: `Use of the tables' customer-managed key; ${grant}`,
+    },
+    {
+      scope: role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'dynamodb:ListStreams of the stream event source accepts no resource ARN',
+    },
+  ];
+}
+
+/** Applies every acknowledgement of {@link nagAcknowledgements}. */
+export function acknowledgeNagFindings(bakehouse: Bakehouse): void {
+  for (const { scope, id, reason } of nagAcknowledgements(bakehouse)) {
+    Validations.of(scope).acknowledge({ id, reason });
+  }
+}

@@ -8,7 +8,11 @@ import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { pipelineEnvNames as env } from '../shared/aws/pipeline-env.ts';
-import type { CatalogEntry, ImageSettings } from '../shared/images/catalog.ts';
+import {
+  type CatalogEntry,
+  type ImageSettings,
+  withCatalogEntries,
+} from '../shared/images/catalog.ts';
 import type { EventStore } from './event-store.ts';
 import { BakehouseFunction } from './lambda-function.ts';
 import type { PipelineFunctions } from './pipeline-definition.ts';
@@ -21,6 +25,16 @@ export interface PipelineSettingsProps {
   readonly baseImages: readonly CatalogEntry[];
   readonly phaseTimeout: Duration;
   readonly maxConcurrentJobs: number;
+}
+
+/** The SSM parameters the base image catalog reads, each once. */
+function baseImageParameters(settings: PipelineSettingsProps): string[] {
+  const catalog = withCatalogEntries(settings.images.catalog, settings.baseImages);
+  const names = catalog.flatMap((e) =>
+    e.source.kind === 'ssm' ? [e.source.parameter] : [],
+  );
+
+  return [...new Set(names)];
 }
 
 /** What the Lambdas are wired to. */
@@ -50,6 +64,8 @@ export class PipelineFunctionSet extends Construct {
   readonly runnerLost: lambda.IFunction;
   readonly reaper: lambda.IFunction;
   readonly reaperLogGroup: logs.ILogGroup;
+  /** Every Lambda of the set, for reviews that go through them all. */
+  readonly functions: BakehouseFunction[] = [];
   readonly #stateMachineArn: string;
   readonly #props: PipelineFunctionSetProps;
 
@@ -79,8 +95,10 @@ export class PipelineFunctionSet extends Construct {
         environment: { ...common, ...extra },
         logRetention: props.logRetention,
       });
-      eventStore.eventsTable.grantReadWriteData(created.function);
-      pipelineTable.grantReadWriteData(created.function);
+      this.#grantItems(created.role, eventStore.eventsTable);
+      this.#grantItems(created.role, pipelineTable);
+      props.key.grant(created.role, 'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey');
+      this.functions.push(created);
 
       return created;
     };
@@ -92,6 +110,15 @@ export class PipelineFunctionSet extends Construct {
     const resolveImage = fn('resolve-image', {
       [env.baseImages]: JSON.stringify(settings.baseImages),
     });
+    resolveImage.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        // Public parameters (/aws/service/...) have ARNs with an empty account.
+        resources: baseImageParameters(settings).map((name) =>
+          this.#arn('ssm', `parameter${name}`, !name.startsWith('/aws/service/')),
+        ),
+      }),
+    );
     const launchRunner = fn('launch-runner', {
       [env.runnerSubnets]: props.runnerSubnetIds.join(','),
       [env.runnerSecurityGroup]: runners.securityGroup.securityGroupId,
@@ -144,7 +171,7 @@ export class PipelineFunctionSet extends Construct {
       STATE_MACHINE_ARN: this.#stateMachineArn,
       WEBHOOK_SECRET_ID: props.webhookSecret.secretArn,
     });
-    props.deliveries.grantReadWriteData(webhook.function);
+    this.#grantItems(webhook.role, props.deliveries);
     props.webhookSecret.grantRead(webhook.function);
     this.webhook = webhook.function;
   }
@@ -152,6 +179,29 @@ export class PipelineFunctionSet extends Construct {
   /** Lets the webhook start executions of the state machine. */
   allowStarting(stateMachine: sfn.IStateMachine): void {
     stateMachine.grantStartExecution(this.webhook);
+  }
+
+  /**
+   * Item reads and writes on a table (transactions are authorized per item),
+   * without the index and key wildcards of CDK's table grants.
+   */
+  #grantItems(role: iam.IRole, table: dynamodb.ITable): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DescribeTable',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
   }
 
   #arn(service: string, resource: string, account = true, region = true): string {
@@ -190,15 +240,9 @@ export class PipelineFunctionSet extends Construct {
         resources: [
           this.#arn('ec2', 'image/*', false),
           this.#arn('ec2', 'network-interface/*'),
-          this.#arn('ec2', 'subnet/*'),
+          ...this.#props.runnerSubnetIds.map((id) => this.#arn('ec2', `subnet/${id}`)),
           this.#arn('ec2', `security-group/${runners.securityGroup.securityGroupId}`),
         ],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameters', 'ssm:GetParameter'],
-        resources: [this.#arn('ssm', 'parameter/aws/service/*', false)],
       }),
     );
     role.addToPrincipalPolicy(
