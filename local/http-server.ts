@@ -58,7 +58,8 @@ export async function startHttpServer(
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    // A deep accept queue: a burst of redeliveries opens many connections at once.
+    server.listen({ port: options.port ?? 0, host: '127.0.0.1', backlog: 4096 }, resolve);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -193,6 +193,7 @@ describe('intake under malformed requests', () => {
       [],
     );
     expect(intake.orchestrator.calls).toBe(0);
+    expect(intake.executions.startedCount()).toBe(0);
     expect(statuses.get(401)).toBeGreaterThan(0);
     expect(statuses.get(400)).toBeGreaterThan(0);
   });

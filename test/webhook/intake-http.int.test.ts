@@ -73,8 +73,12 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
     expect(answers.every((a) => a.status === 202)).toBe(true);
     expect(requested).toHaveLength(100);
     expect(new Set(requested.map((e) => e.data.deliveryId))).toEqual(new Set(ids));
+    expect(intake.executions.startedCount()).toBe(100);
     expect(intake.orchestrator.calls).toBe(100);
-    expect(new Set(intake.orchestrator.started.keys())).toEqual(buildIds);
+    await intake.executions.idle();
+    for (const buildId of buildIds) {
+      expect(intake.executions.status(String(buildId))?.status).toBe('succeeded');
+    }
     for (const answer of answers) {
       const known = buildIds.has(answer.body.buildId ?? '');
       expect(known || answer.body.message === 'duplicate, in progress').toBe(true);

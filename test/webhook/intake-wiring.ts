@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Route } from '../../local/http-server.ts';
 import { intakeRoute } from '../../local/intake-route.ts';
+import { LocalOrchestrator } from '../../local/orchestrator.ts';
+import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
 import { createDeliveriesTable } from '../../shared/aws/deliveries-table.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
 import { freshStore } from '../events/support.ts';
@@ -12,8 +14,14 @@ import { testSecret } from './support.ts';
 export interface LocalIntake {
   readonly route: Route;
   readonly store: DynamoDbEventStore;
+  /** Intake's calls, handed on to {@link LocalIntake.executions}. */
   readonly orchestrator: RecordingOrchestrator;
+  /** The embedded mode's orchestrator, on a one-state machine that succeeds at once. */
+  readonly executions: LocalOrchestrator<object>;
 }
+
+/** Until a test needs the pipeline, an execution ends as soon as it starts. */
+const acceptedAtOnce = { StartAt: 'Accepted', States: { Accepted: { Type: 'Succeed' } } };
 
 /** Intake wired as the embedded mode wires it, on tables named after the test file. */
 export async function localIntake(
@@ -23,7 +31,14 @@ export async function localIntake(
   const { store, names } = await freshStore(client, prefix);
   const deliveriesTable = `${names.events}-deliveries`;
   await createDeliveriesTable(client, deliveriesTable);
-  const orchestrator = new RecordingOrchestrator();
+  const executions = new LocalOrchestrator<object>({
+    definition: acceptedAtOnce,
+    tasks: {},
+    callbackStates: [],
+    deps: {},
+    callbacks: new LocalTaskCallbacks(),
+  });
+  const orchestrator = new RecordingOrchestrator(executions);
   const route = intakeRoute(
     {
       client,
@@ -35,5 +50,5 @@ export async function localIntake(
     new Logger({ serviceName: 'bakehouse-webhook-test', logLevel: 'SILENT' }),
   );
 
-  return { route, store, orchestrator };
+  return { route, store, orchestrator, executions };
 }
