@@ -1,0 +1,46 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { pushPayload, readLocalCommit } from '../../bin/push-payload.ts';
+import { classifyDelivery } from '../../shared/intake/classify.ts';
+import { gitRepository } from './git-repository.ts';
+
+const examples = createRequire(import.meta.url)(
+  '@octokit/webhooks-examples/api.github.com/index.json',
+) as { name: string; examples: Record<string, unknown>[] }[];
+const githubPush = examples.find((e) => e.name === 'push')?.examples[0] ?? {};
+
+describe('the push payload of a local commit', () => {
+  it("has every key of GitHub's push example, at the top and in head_commit", async () => {
+    const repo = await gitRepository('app', { 'appveyor.yml': 'build: off\n' });
+
+    const payload = pushPayload(
+      'local/app',
+      await readLocalCommit(repo.folder),
+    ) as Record<string, Record<string, unknown>>;
+
+    const keys = (value: unknown) => Object.keys(value as object).sort();
+    expect(keys(payload)).toEqual(expect.arrayContaining(keys(githubPush)));
+    expect(keys(payload.head_commit)).toEqual(keys(githubPush.head_commit));
+  });
+
+  it('classifies as a build of the branch head, its files and its author', async () => {
+    const repo = await gitRepository('app', {
+      'appveyor.yml': 'build: off\n',
+      'a.txt': 'a',
+    });
+
+    const commit = await readLocalCommit(repo.folder, 'main');
+    const classified = classifyDelivery('push', pushPayload('local/app', commit));
+
+    expect(classified).toMatchObject({
+      kind: 'build',
+      request: {
+        repository: 'local/app',
+        sha: repo.sha,
+        branch: 'main',
+        changedFiles: ['a.txt', 'appveyor.yml'],
+        commit: { author: { name: 'Ada Lovelace', email: 'ada@example.com' } },
+      },
+    });
+  });
+});
