@@ -5,6 +5,11 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { SecretSource, SecretVersions } from '../ports/source-host.ts';
 
+/** Raised when a secret exists but holds no string value (a binary secret, say). */
+export class SecretValueMissingError extends Error {
+  override readonly name = 'SecretValueMissingError';
+}
+
 /**
  * A secret in Secrets Manager: the AWSCURRENT value, and the AWSPREVIOUS one
  * when a rotation left it, so both verify while GitHub's side catches up.
@@ -27,7 +32,11 @@ export class SecretsManagerSecretSource implements SecretSource {
         throw error;
       }),
     ]);
-    if (!current) throw new Error(`Secret ${this.#secretId} has no string value`);
+    if (!current) {
+      throw new SecretValueMissingError(
+        `Secret ${this.#secretId} has no string value at stage AWSCURRENT`,
+      );
+    }
 
     return previous ? { current, previous } : { current };
   }
