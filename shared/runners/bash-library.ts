@@ -187,13 +187,13 @@ __bh_report() {
   printf '%s\\n%s\\n%s\\n' "$__bh_report_begin" "$json" "$__bh_report_end"
 }
 __bh_on_exit() {
-  local status=$1
+  local status=$1 flags=$-
   set +eu
   trap - EXIT
   if [ "$__bh_in_user" = 1 ]; then
     __bh_in_user=0
     __bh_apply_pending
-    if [ "$status" != 0 ] && [[ $- == *e* ]]; then
+    if [ "$status" != 0 ] && [[ $flags == *e* ]]; then
       __bh_outcome=failed __bh_code=$status
       echo "Command exited with code $status"
     elif [ "$status" = 0 ]; then

@@ -100,6 +100,52 @@ describe('bashPhaseScript, run by bash', () => {
     expect(run.output).not.toContain('after-the-exit');
   });
 
+  it('counts a command stopped by `set -e` as a plain failure that runs the finalizers', () => {
+    runner = tempRunner();
+
+    const run = runPhase(runner, linuxJob(), 'build_script', [
+      command('set -e; false; echo not-reached'),
+    ]);
+
+    expect(run.report).toMatchObject({
+      outcome: 'failed',
+      exitCode: 1,
+      skipFinalizers: false,
+    });
+    expect(run.output.split('\n')).not.toContain('not-reached');
+  });
+
+  it('runs a multi-line block as one command, here-documents included', () => {
+    runner = tempRunner();
+    const block = "cat > notes.txt <<'EOF'\nfirst $HOME\nEOF\ncat notes.txt";
+
+    const run = runPhase(runner, linuxJob(), 'install', [command(block)]);
+
+    expect(run.output).toContain('first $HOME\n');
+    expect(run.report.outcome).toBe('succeeded');
+  });
+
+  it('refuses a variable name the shell cannot hold, and verbs it does not know', () => {
+    runner = tempRunner();
+    const job = linuxJob();
+
+    const badName = runPhase(runner, job, 'install', [
+      command('appveyor SetVariable "A-B" x'),
+    ]);
+    const badVerb = runPhase(runner, job, 'after_build', [
+      command('appveyor PushArtifact a.zip'),
+    ]);
+
+    expect(badName.report).toMatchObject({ outcome: 'failed', exitCode: 2 });
+    expect(badName.output).toContain(
+      "SetVariable needs a name of letters, digits and _, not 'A-B'",
+    );
+    expect(badVerb.report).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    expect(badVerb.output).toContain(
+      "appveyor: 'PushArtifact' is not supported by Bakehouse",
+    );
+  });
+
   it('keeps what a phase changed before `exit 0` for the phases that follow', () => {
     runner = tempRunner();
     const job = linuxJob();
