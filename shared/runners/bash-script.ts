@@ -19,7 +19,12 @@ const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
  * The bash script of one phase of a Linux job. The job's environment and
  * working folder live in a state file on the runner, written at the end of
  * each phase and sourced at the start of the next; the first phase exports
- * AppVeyor's variables and the job's environment instead.
+ * AppVeyor's variables and the job's environment instead. Only exported
+ * variables carry over between phases. The output passes through a masking
+ * filter, so a background process that keeps writing to it holds the phase
+ * open until it ends or the timeout passes: redirect its output. `ps:` and
+ * `pwsh:` lines were not run with pwsh here (it is not installed): their
+ * environment hand-back is untested, and their `exit N` counts as a failure.
  */
 export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseContext) {
   const { buildId } = context.build;

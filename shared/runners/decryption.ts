@@ -8,8 +8,10 @@ export interface DecryptedValue {
 
 /**
  * The decryption port for `secure:` values of a job's environment. It is
- * synchronous because the script generator is; a key-backed adapter decrypts
- * before generating the script.
+ * synchronous because the script generator is, so decrypted values end up in
+ * the generated script: sent as an SSM command on AWS they would be visible
+ * in the command's parameters, so a key-backed adapter must first move the
+ * decryption onto the runner.
  */
 export interface SecureValueDecryption {
   decrypt(variable: EnvironmentVariable): DecryptedValue;

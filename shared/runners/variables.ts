@@ -43,7 +43,10 @@ export function buildFolder(job: JobPlan, context: PhaseContext): ScriptVariable
 
 /**
  * Every variable AppVeyor sets for a job (appveyor-semantics.md §3), then the
- * job's own environment, secure values decrypted through the port.
+ * job's own environment, secure values decrypted through the port. Not set
+ * yet: APPVEYOR_URL and APPVEYOR_API_URL (runners have no build worker REST
+ * API, only the `appveyor` command), APPVEYOR_REPO_COMMIT_TIMESTAMP (the
+ * trigger does not carry it) and the scheduled, forced and re-build flags.
  */
 export function jobEnvironment(job: JobPlan, context: PhaseContext): JobEnvironment {
   const { build } = context;
