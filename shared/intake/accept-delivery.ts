@@ -1,4 +1,5 @@
 import { buildStream, newEvent } from '../events/catalogue.ts';
+import { IdempotencyInProgressError } from '../events/errors.ts';
 import type { EventStore } from '../events/store.ts';
 import type { Orchestrator } from '../ports/orchestrator.ts';
 import { newBuildId } from './build-id.ts';
@@ -95,9 +96,13 @@ async function classifyAndAccept(
   }
 
   const { request } = classification;
-  const outcome = await deps.deduplicator.once(deliveryId, () =>
-    requestBuild(request, deliveryId, deps),
-  );
+  const outcome = await deps.deduplicator
+    .once(deliveryId, () => requestBuild(request, deliveryId, deps))
+    .catch((error: unknown) => {
+      // The event store's own key caught a twin that outlived the dedupe record.
+      if (error instanceof IdempotencyInProgressError) return 'in-progress' as const;
+      throw error;
+    });
   if (outcome === 'in-progress') {
     deps.log.info('delivery is a duplicate still in progress', { deliveryId });
 

@@ -1,5 +1,6 @@
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
+import { IdempotencyInProgressError } from '../../shared/events/errors.ts';
 import { acceptDelivery } from '../../shared/intake/accept-delivery.ts';
 import type { WebhookRequest } from '../../shared/intake/delivery.ts';
 import { memoryIntake, signedRequest, testSecret } from './support.ts';
@@ -199,5 +200,24 @@ describe('acceptDelivery', () => {
     await acceptDelivery(await signedRequest('push', big), deps);
 
     expect(store.events[0]?.data).not.toHaveProperty('changedFiles');
+  });
+
+  it('answers "duplicate, in progress" when the event store sees a twin commit', async () => {
+    const { deps, orchestrator } = memoryIntake();
+    const busy = {
+      read: deps.store.read.bind(deps.store),
+      commit: async () => Promise.reject(new IdempotencyInProgressError('delivery-d-3')),
+    };
+
+    const answer = await acceptDelivery(await signedRequest('push', push, 'd-3'), {
+      ...deps,
+      store: busy,
+    });
+
+    expect(answer).toEqual({
+      statusCode: 202,
+      body: { message: 'duplicate, in progress' },
+    });
+    expect(orchestrator.calls).toBe(0);
   });
 });
