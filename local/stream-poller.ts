@@ -44,6 +44,24 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     credentials: localCredentials,
   });
   const iterators = new Map<string, string | undefined>();
+  /** The sequence number of the last record handled, per shard. */
+  const positions = new Map<string, string>();
+  const getRecords = (iterator: string) =>
+    client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+  const iteratorOf = async (shardId: string): Promise<string | undefined> => {
+    const after = positions.get(shardId);
+    const start = await client.send(
+      new GetShardIteratorCommand({
+        StreamArn: options.streamArn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+
+    return start.ShardIterator;
+  };
   let running = true;
   let cycle = 0;
   let idleCycle = -1;
@@ -57,21 +75,25 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     );
     for (const shard of shards.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const start = await client.send(
-        new GetShardIteratorCommand({
-          StreamArn: options.streamArn,
-          ShardId: shard.ShardId,
-          ShardIteratorType: 'TRIM_HORIZON',
-        }),
-      );
-      iterators.set(shard.ShardId, start.ShardIterator);
+      iterators.set(shard.ShardId, await iteratorOf(shard.ShardId));
     }
     let handled = 0;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      let page: Awaited<ReturnType<typeof getRecords>>;
+      try {
+        page = await getRecords(iterator);
+      } catch (error) {
+        // DynamoDB Local expires and trims iterators of a persisted table:
+        // start again after the last record handled, never from scratch.
+        if (!isLostIterator(error)) throw error;
+        iterators.set(shardId, await iteratorOf(shardId));
+        continue;
+      }
       const records = (page.Records ?? []).map(lambdaRecord);
       if (records.length > 0) await deliver(records);
+      const last = records.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) positions.set(shardId, last);
       handled += records.length;
       iterators.set(shardId, page.NextShardIterator);
     }
@@ -133,6 +155,13 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
 /** A Streams API record in the shape Lambda hands to a handler. */
 function lambdaRecord(record: _Record): DynamoDBRecord {
   return { ...record, eventSource: 'aws:dynamodb' } as DynamoDBRecord;
+}
+
+/** True for the errors after which a shard is read again from a new iterator. */
+function isLostIterator(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+
+  return name === 'TrimmedDataAccessException' || name === 'ExpiredIteratorException';
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,0 +1,188 @@
+import './polyfill.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { projectorHandler } from '../functions/projector.ts';
+import { statusReactorHandler } from '../functions/status-reactor.ts';
+import { synthesizeDefinition } from '../infra/definition.ts';
+import { createDeliveriesTable } from '../shared/aws/deliveries-table.ts';
+import { createPipelineTable } from '../shared/aws/pipeline-table.ts';
+import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
+import { createTables } from '../shared/events/tables.ts';
+import { ViewQueries } from '../shared/views/queries.ts';
+import { ViewProjector } from '../shared/views/view-projector.ts';
+import { viewsDocumentClient } from '../shared/views/views-client.ts';
+import {
+  type DynamoDbLocal,
+  localCredentials,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
+import { type LocalHttpServer, startHttpServer } from './http-server.ts';
+import { intakeRoute } from './intake-route.ts';
+import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
+import { LocalOrchestrator } from './orchestrator.ts';
+import { type LocalPipeline, localPipeline } from './pipeline-wiring.ts';
+import { LocalWebhookSecretSource } from './secret-source.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
+
+/** The table names of the embedded mode. */
+export const localTables = {
+  events: 'bakehouse-events',
+  views: 'bakehouse-views',
+  deliveries: 'bakehouse-deliveries',
+  pipeline: 'bakehouse-pipeline',
+} as const;
+
+/** Options of {@link startBackend}. */
+export interface BackendOptions {
+  /** The state folder; default `.bakehouse` in the current folder. */
+  readonly stateDir?: string;
+  /** The HTTP port; default a free one. */
+  readonly port?: number;
+  /** Where structured log lines go; default a Powertools Logger. */
+  readonly logger?: Logger;
+}
+
+/** The running embedded backend, and what a scenario or test needs of it. */
+export interface Backend {
+  /** `http://127.0.0.1:<port>`: POST /webhook, GET /api/... */
+  readonly url: string;
+  readonly stateDir: string;
+  readonly pipeline: LocalPipeline;
+  readonly orchestrator: LocalOrchestrator<LocalPipeline['deps']>;
+  readonly queries: ViewQueries;
+  readonly events: DynamoDbEventStore;
+  /** Resolves when every started build has finished and the views caught up. */
+  idle(): Promise<void>;
+  /** Stops everything that was started, in reverse order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the embedded backend: DynamoDB Local (persisted in the state folder),
+ * the tables, the projectors and the status reactor over the stream, the
+ * local orchestrator running the synthesized state machine with the local
+ * runner fleet and image store, and the HTTP server for webhooks and the
+ * read API. Builds left running by an earlier backend are recorded as
+ * interrupted.
+ */
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
+  const stateDir = resolve(
+    options.stateDir ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
+  );
+  const logger = options.logger ?? new Logger({ serviceName: 'bakehouse' });
+  mkdirSync(join(stateDir, 'dynamodb'), { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+  };
+
+  try {
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal({
+      dbPath: join(stateDir, 'dynamodb'),
+    });
+    stops.push(() => dynamo.stop());
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: localCredentials,
+    });
+    stops.push(async () => client.destroy());
+    await createTables(client, { events: localTables.events, views: localTables.views });
+    await createDeliveriesTable(client, localTables.deliveries);
+    await createPipelineTable(client, localTables.pipeline);
+
+    const http: LocalHttpServer = await startHttpServer(
+      options.port === undefined ? {} : { port: options.port },
+    );
+    stops.push(() => http.stop());
+    const events = new DynamoDbEventStore({ client, tableName: localTables.events });
+    const pipeline = localPipeline({
+      stateDir,
+      client,
+      events,
+      pipelineTable: localTables.pipeline,
+      logger,
+    });
+    stops.push(() => pipeline.stop());
+    const orchestrator = new LocalOrchestrator({
+      definition: synthesizeDefinition(),
+      tasks: pipeline.tasks,
+      callbackStates: pipeline.callbackStates,
+      deps: pipeline.deps,
+      callbacks: pipeline.callbacks,
+    });
+
+    const views = viewsDocumentClient(client);
+    const project = projectorHandler(
+      new ViewProjector({ store: events, client: views, viewsTable: localTables.views }),
+      logger,
+    );
+    const react = statusReactorHandler(
+      () => ({
+        store: events,
+        reporter: new LogStatusReporter(logger),
+        targetUrl: localBuildUrl(http.url),
+      }),
+      logger,
+    );
+    const poller: StreamPoller = startStreamPoller({
+      endpoint: dynamo.endpoint,
+      streamArn: await streamArnOf(client, localTables.events),
+      handler: async (event: DynamoDBStreamEvent) => {
+        const projected = await project(event);
+        await react(event);
+
+        return projected;
+      },
+      onGiveUp: (records, error) =>
+        logger.error('stream records given up', { count: records.length, error }),
+    });
+    stops.push(() => poller.stop());
+
+    http.mount(
+      'POST /webhook',
+      intakeRoute(
+        {
+          client,
+          eventsTable: localTables.events,
+          deliveriesTable: localTables.deliveries,
+          orchestrator,
+          webhookSecret: new LocalWebhookSecretSource(stateDir),
+        },
+        logger,
+      ),
+    );
+    const queries = new ViewQueries(views, localTables.views);
+    writeFileSync(join(stateDir, 'endpoint'), `${http.url}\n`);
+
+    await pipeline.recoverInterrupted();
+
+    return {
+      url: http.url,
+      stateDir,
+      pipeline,
+      orchestrator,
+      queries,
+      events,
+      idle: async () => {
+        await orchestrator.idle();
+        await poller.drain();
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function streamArnOf(client: DynamoDBClient, table: string): Promise<string> {
+  const described = await client.send(new DescribeTableCommand({ TableName: table }));
+  const arn = described.Table?.LatestStreamArn;
+  if (!arn) throw new Error(`The table ${table} has no stream; the projectors need one`);
+
+  return arn;
+}
