@@ -7,6 +7,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { projectorHandler } from '../functions/projector.ts';
 import { statusReactorHandler } from '../functions/status-reactor.ts';
 import { synthesizeDefinition } from '../infra/definition.ts';
+import { readApiHandler } from '../shared/api/read-api.ts';
 import { createDeliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { createPipelineTable } from '../shared/aws/pipeline-table.ts';
 import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
@@ -19,10 +20,12 @@ import {
   localCredentials,
   startDynamoDbLocal,
 } from './dynamodb-local.ts';
+import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute } from './intake-route.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { LocalOrchestrator } from './orchestrator.ts';
+import { LocalPhaseLogs } from './phase-logs.ts';
 import { type LocalPipeline, localPipeline } from './pipeline-wiring.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
@@ -156,6 +159,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       ),
     );
     const queries = new ViewQueries(views, localTables.views);
+    http.mount(
+      'GET /api/*',
+      readApiHandler({
+        views: queries,
+        history: new LocalExecutionHistory(orchestrator),
+        logs: new LocalPhaseLogs(stateDir),
+        log: logger,
+      }),
+    );
     writeFileSync(join(stateDir, 'endpoint'), `${http.url}\n`);
 
     await pipeline.recoverInterrupted();

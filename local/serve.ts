@@ -1,0 +1,28 @@
+/**
+ * `npm run serve`: keeps the embedded backend running for real webhooks and
+ * for the `bakehouse` command (`npx bakehouse builds`, `show`, `logs`...),
+ * with the state kept in the state folder across restarts. Ctrl-C stops it.
+ */
+import { parseArgs } from 'node:util';
+import { startBackend } from './backend.ts';
+
+const { values } = parseArgs({
+  options: { port: { type: 'string' }, 'state-dir': { type: 'string' } },
+});
+const port = values.port === undefined ? undefined : Number(values.port);
+const backend = await startBackend({
+  ...(values['state-dir'] && { stateDir: values['state-dir'] }),
+  ...(port !== undefined && { port }),
+});
+process.stdout.write(
+  `Bakehouse serving on ${backend.url}\n` +
+    `  webhooks: POST ${backend.url}/webhook (secret in ${backend.stateDir}/secrets/webhook-secret)\n` +
+    `  read API: GET ${backend.url}/api/projects, /api/builds/<id>, /api/images ...\n` +
+    '  try: npx bakehouse build <path to a git repository>, then npx bakehouse builds\n',
+);
+const stop = async () => {
+  await backend.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());
