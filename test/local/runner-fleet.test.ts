@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalImageStore } from '../../local/image-store/store.ts';
 import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
 import type { PhaseName, ScriptCommand } from '../../shared/config/plan.ts';
 import type { PhaseResult, ResolvedImage } from '../../shared/ports/runner-fleet.ts';
@@ -215,5 +216,63 @@ describe('LocalRunnerFleet', () => {
     await expect(fleet.launch({ ...spec, image: custom })).rejects.toThrow(
       "Custom image 'widget-tools' cannot be launched: no local image store is configured.",
     );
+  });
+});
+
+describe('LocalRunnerFleet with the local image store', () => {
+  it('launches a runner with what an earlier runner baked into its image', async () => {
+    const store = new LocalImageStore({ stateFolder });
+    const baking = new LocalRunnerFleet({
+      stateFolder,
+      onPhaseFinished: async (result) => {
+        results.push(result);
+      },
+      materializeImage: (image, folder) => store.materialize(image, folder),
+    });
+    const first = await baking.launch(spec);
+    const tools = join(baking.runnerFolder(first), 'tools', 'bin');
+    writeFileSync(join(tools, 'widget-tool'), '#!/bin/sh\necho tool ready\n', {
+      mode: 0o755,
+    });
+    const ref = await store.capture({
+      runnerId: first,
+      imageName: 'widget-tools',
+      platform: 'linux',
+      buildId: '01JBAKE',
+      jobId: '1',
+      commit: 'a1b2c3d',
+      parent: { name: 'Ubuntu2204', ref: '' },
+    });
+    await baking.terminate(first, 'baked');
+    const image: ResolvedImage = {
+      name: 'widget-tools',
+      platform: 'linux',
+      ref,
+      version: 1,
+      base: false,
+    };
+
+    const second = await baking.launch({ ...spec, image });
+    const script = bashPhaseScript(
+      linuxJob(),
+      { name: 'install', commands: [command('widget-tool')] },
+      phaseContext(),
+    );
+    await baking.startPhase({
+      buildId: '01JBUILD',
+      jobId: '1',
+      runnerId: second,
+      phase: 'install',
+      shell: 'bash',
+      script,
+      timeoutSeconds: 30,
+      callbackToken: '01JBUILD/1/install',
+    });
+    await baking.idle();
+    await baking.terminateAll('test over');
+
+    const result = results.at(-1) as PhaseResult;
+    expect(result.outcome).toBe('succeeded');
+    expect(readFileSync(result.logPointer, 'utf8')).toContain('tool ready');
   });
 });
