@@ -279,13 +279,17 @@ describe('bashPhaseScript, run by bash', () => {
     );
   });
 
-  it('skips cmd: lines on Linux and says so', () => {
+  it('runs sh: lines in bash and skips cmd: lines on Linux, saying so', () => {
     runner = tempRunner();
 
-    const run = runPhase(runner, linuxJob(), 'install', [command('dir', 'cmd', 3)]);
+    const run = runPhase(runner, linuxJob(), 'install', [
+      command('dir', 'cmd', 3),
+      command('echo "sh in $BASH_VERSION"', 'sh', 4),
+    ]);
 
     expect(run.report.outcome).toBe('succeeded');
     expect(run.output).toContain('Skipping the cmd: command of line 3');
+    expect(run.output).toMatch(/sh in \d+\.\d+/);
   });
 
   it('prints the same report between marker lines as it writes to the report file', () => {
