@@ -40,6 +40,8 @@ export class PowertoolsDeliveryDeduplicator implements DeliveryDeduplicator {
       eventKeyJmesPath: 'deliveryId',
       expiresAfterSeconds: options.expiresAfterSeconds ?? 7 * 24 * 3600,
       throwOnNoIdempotencyKey: true,
+      // A redelivery to the same warm process is answered without a read.
+      useLocalCache: true,
     });
     // Powertools reads the in-progress expiry from the Lambda context; a fixed
     // budget gives the same bound in Lambda and in the local server alike.
