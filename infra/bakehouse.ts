@@ -24,6 +24,14 @@ export interface RunnerInstanceTypes {
   readonly windows?: string;
 }
 
+/** Root volume sizes of the runners in GiB, per platform; at least the image's size. */
+export interface RunnerRootVolumes {
+  /** Default 30 GiB. */
+  readonly linux?: number;
+  /** Default 60 GiB. */
+  readonly windows?: number;
+}
+
 /** Options of {@link Bakehouse}; every one has a default. */
 export interface BakehouseProps {
   /** The VPC of the runners. Default: a new VPC, two AZs, one NAT gateway, flow logs. */
@@ -32,6 +40,8 @@ export interface BakehouseProps {
   readonly runnerSubnets?: ec2.SubnetSelection;
   /** Runner instance types. Default: see {@link RunnerInstanceTypes}. */
   readonly instanceTypes?: RunnerInstanceTypes;
+  /** Runner root volume sizes. Default: see {@link RunnerRootVolumes}. */
+  readonly rootVolumes?: RunnerRootVolumes;
   /** Base images laid over the catalog out of the box (Ubuntu, Visual Studio names). Default none. */
   readonly baseImages?: readonly CatalogEntry[];
   /** The image of a job with no `image:`. Default `Visual Studio 2015`, as AppVeyor. */
@@ -126,6 +136,10 @@ export class Bakehouse extends Construct {
         instanceTypes: {
           linux: props.instanceTypes?.linux ?? 'm7i.large',
           windows: props.instanceTypes?.windows ?? 'm7i.xlarge',
+        },
+        rootVolumeGiB: {
+          linux: props.rootVolumes?.linux ?? 30,
+          windows: props.rootVolumes?.windows ?? 60,
         },
         images: {
           ...defaultImageSettings,

@@ -46,12 +46,13 @@ export function pipelineDefinition(
   fns: PipelineFunctions,
   timings: PipelineTimings,
 ): sfn.IChainable {
-  const task = (id: string, fn: IFunction, resultPath: string): LambdaInvoke =>
+  // Without a result path, the task's result replaces the state (LoadConfig).
+  const task = (id: string, fn: IFunction, resultPath?: string): LambdaInvoke =>
     new LambdaInvoke(scope, id, {
       stateName: id,
       lambdaFunction: fn,
       payloadResponseOnly: true,
-      resultPath,
+      ...(resultPath && { resultPath }),
       taskTimeout: sfn.Timeout.duration(timings.taskTimeout),
     });
   const names = taskStateNames;
@@ -198,7 +199,7 @@ export function pipelineDefinition(
   terminateBuildRunners.next(finishBuild);
   runJobs.next(finishBuild);
 
-  const loadConfig = task(names.loadConfig, fns.loadConfig, '$');
+  const loadConfig = task(names.loadConfig, fns.loadConfig);
   return loadConfig.next(
     new sfn.Choice(scope, 'BuildRuns')
       .when(sfn.Condition.stringEquals('$.outcome', 'run'), runJobs)

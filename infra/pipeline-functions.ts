@@ -21,6 +21,7 @@ import type { RunnerResources } from './runner-resources.ts';
 /** The operator's settings the Lambdas receive. */
 export interface PipelineSettingsProps {
   readonly instanceTypes: { readonly linux: string; readonly windows: string };
+  readonly rootVolumeGiB: { readonly linux: number; readonly windows: number };
   readonly images: ImageSettings;
   readonly baseImages: readonly CatalogEntry[];
   readonly phaseTimeout: Duration;
@@ -125,6 +126,7 @@ export class PipelineFunctionSet extends Construct {
       [env.runnerInstanceProfile]: runners.instanceProfile.instanceProfileArn,
       [env.runnerKey]: props.key.keyArn,
       [env.runnerInstanceTypes]: JSON.stringify(settings.instanceTypes),
+      [env.runnerRootVolumeGiB]: JSON.stringify(settings.rootVolumeGiB),
     });
     this.#allowLaunching(launchRunner.role);
     const runPhase = fn('run-phase', {

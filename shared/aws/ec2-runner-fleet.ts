@@ -27,6 +27,8 @@ export interface Ec2RunnerFleetOptions {
   /** The key of the runners' encrypted root volumes. */
   readonly kmsKeyArn: string;
   readonly instanceTypes: { readonly linux: string; readonly windows: string };
+  /** Root volume sizes in GiB, at least the image's own size. */
+  readonly rootVolumeGiB: { readonly linux: number; readonly windows: number };
   /** The log group SSM writes each phase's output to. */
   readonly logGroupName: string;
   /** The value of the `bakehouse:installation` tag, which IAM conditions check. */
@@ -106,6 +108,7 @@ export class Ec2RunnerFleet implements RunnerFleet {
           DeviceName: '/dev/sda1',
           Ebs: {
             VolumeType: 'gp3',
+            VolumeSize: o.rootVolumeGiB[platform],
             Encrypted: true,
             KmsKeyId: o.kmsKeyArn,
             DeleteOnTermination: true,

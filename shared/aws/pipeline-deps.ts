@@ -81,6 +81,7 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
       instanceProfileArn: env.runnerInstanceProfile,
       kmsKeyArn: env.runnerKey,
       instanceTypes: env.runnerInstanceTypes,
+      rootVolumeGiB: env.runnerRootVolumeGiB,
       logGroupName: env.runnerLogGroup,
       installation: env.installation,
     }),

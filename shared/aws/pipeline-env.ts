@@ -15,6 +15,7 @@ export const pipelineEnvNames = {
   runnerLogGroup: 'RUNNER_LOG_GROUP',
   runnerKey: 'RUNNER_KMS_KEY_ARN',
   runnerInstanceTypes: 'RUNNER_INSTANCE_TYPES',
+  runnerRootVolumeGiB: 'RUNNER_ROOT_VOLUME_GIB',
   installation: 'BAKEHOUSE_INSTALLATION',
   phaseTimeoutSeconds: 'PHASE_TIMEOUT_SECONDS',
   maxConcurrentJobs: 'MAX_CONCURRENT_JOBS',
@@ -33,6 +34,7 @@ export interface PipelineEnv {
   readonly runnerLogGroup: string;
   readonly runnerKey: string;
   readonly runnerInstanceTypes: { readonly linux: string; readonly windows: string };
+  readonly runnerRootVolumeGiB: { readonly linux: number; readonly windows: number };
   /** The value of every runner's `bakehouse:installation` tag. */
   readonly installation: string;
   readonly phaseTimeoutSeconds: number;
@@ -72,6 +74,10 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     runnerInstanceTypes: lazy(n.runnerInstanceTypes, JSON.parse, {
       linux: '',
       windows: '',
+    }),
+    runnerRootVolumeGiB: lazy(n.runnerRootVolumeGiB, JSON.parse, {
+      linux: 30,
+      windows: 60,
     }),
     installation: lazy(n.installation, String, 'bakehouse'),
     phaseTimeoutSeconds: lazy(n.phaseTimeoutSeconds, Number, 3600),

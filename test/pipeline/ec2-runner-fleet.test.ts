@@ -1,0 +1,59 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { InvalidInstanceId, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
+import { RunnerNotReadyError } from '../../shared/pipeline/errors.ts';
+import type { PhaseCommand } from '../../shared/ports/runner-fleet.ts';
+
+const ssm = mockClient(SSMClient);
+const fleet = new Ec2RunnerFleet({
+  ec2: new EC2Client({ region: 'us-east-1' }),
+  ssm: new SSMClient({ region: 'us-east-1' }),
+  subnetIds: ['subnet-1'],
+  securityGroupId: 'sg-1',
+  instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/runners',
+  kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+  instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
+  rootVolumeGiB: { linux: 30, windows: 60 },
+  logGroupName: '/bakehouse/phases',
+  installation: 'Bakehouse',
+});
+const command = (shell: PhaseCommand['shell']): PhaseCommand => ({
+  buildId: 'b1',
+  jobId: '2',
+  runnerId: 'i-0123',
+  phase: 'build_script',
+  shell,
+  script: 'Write-Host hi',
+  timeoutSeconds: 600,
+  callbackToken: 'token',
+});
+
+describe('the EC2 runner fleet sending a phase (SSM mocked)', () => {
+  afterEach(() => ssm.reset());
+
+  it('writes the whole output to the CloudWatch log group, whatever its length', async () => {
+    ssm.on(SendCommandCommand).resolves({});
+
+    await fleet.startPhase(command('powershell'));
+
+    const sent = ssm.commandCalls(SendCommandCommand)[0]?.args[0].input;
+    expect(sent?.DocumentName).toBe('AWS-RunPowerShellScript');
+    expect(sent?.CloudWatchOutputConfig).toEqual({
+      CloudWatchOutputEnabled: true,
+      CloudWatchLogGroupName: '/bakehouse/phases',
+    });
+  });
+
+  it('reports a runner SSM does not know yet as RunnerNotReady, for the Retry', async () => {
+    ssm
+      .on(SendCommandCommand)
+      .rejects(new InvalidInstanceId({ message: 'not registered', $metadata: {} }));
+
+    const sending = fleet.startPhase(command('bash'));
+
+    await expect(sending).rejects.toBeInstanceOf(RunnerNotReadyError);
+    await expect(sending).rejects.toMatchObject({ name: 'RunnerNotReady' });
+  });
+});
