@@ -1,12 +1,10 @@
 /** `bakehouse build <repository path> [--branch B]`: builds a local repository's head commit. */
-import { randomUUID } from 'node:crypto';
-import { sign } from '@octokit/webhooks-methods';
-import { registerLocalRepository } from '../local/local-repositories.ts';
-import { LocalWebhookSecretSource } from '../local/secret-source.ts';
+
+import { LocalPushError } from '../local/push-payload.ts';
+import { type PushAnswer, sendPush } from '../local/push-sender.ts';
 import { runClientCommand, stateDirOf } from './client.ts';
 import type { Command } from './commands.ts';
 import { json, shortSha } from './format.ts';
-import { LocalPushError, pushPayload, readLocalCommit } from './push-payload.ts';
 
 const usage = `Usage: bakehouse build <repository path> [--branch B] [--json] [--endpoint URL]
 
@@ -30,10 +28,11 @@ export const build: Command = {
       options,
       argv,
       async ({ values, positionals, client }) => {
-        const stateDir = stateDirOf();
-        let commit: Awaited<ReturnType<typeof readLocalCommit>>;
+        let answer: PushAnswer;
         try {
-          commit = await readLocalCommit(
+          answer = await sendPush(
+            client.endpoint,
+            stateDirOf(),
             positionals[0] ?? '.',
             values.branch as string | undefined,
           );
@@ -42,25 +41,14 @@ export const build: Command = {
           process.stderr.write(`bakehouse build: ${error.message}\n`);
           return 1;
         }
-        const repository = await registerLocalRepository(stateDir, commit.folder);
-        const body = JSON.stringify(pushPayload(repository, commit));
-        const { current: secret } = await new LocalWebhookSecretSource(stateDir).load();
-        const deliveryId = randomUUID();
-
-        const answer = await client.post('/webhook', body, {
-          'content-type': 'application/json',
-          'user-agent': 'GitHub-Hookshot/bakehouse-cli',
-          'x-github-event': 'push',
-          'x-github-delivery': deliveryId,
-          'x-hub-signature-256': await sign(secret, body),
-        });
+        const { repository, deliveryId } = answer;
 
         if (values.json) {
           process.stdout.write(json({ ...answer.body, repository, deliveryId }));
         } else if (typeof answer.body.buildId === 'string') {
           process.stdout.write(
             `Build ${answer.body.buildId} requested: ${repository} ` +
-              `${commit.branch} ${shortSha(commit.sha)}\n`,
+              `${answer.branch} ${shortSha(answer.sha)}\n`,
           );
         } else {
           process.stdout.write(`${String(answer.body.message ?? answer.statusCode)}\n`);

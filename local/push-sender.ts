@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
-import { pushPayload, readLocalCommit } from '../bin/push-payload.ts';
 import { registerLocalRepository } from './local-repositories.ts';
+import { LocalPushError, pushPayload, readLocalCommit } from './push-payload.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
 
 /** What the backend answered to a push, and what was pushed. */
@@ -41,6 +41,11 @@ export async function sendPush(
       'x-github-delivery': deliveryId,
       'x-hub-signature-256': await sign(secret, body),
     },
+  }).catch((error: unknown) => {
+    throw new LocalPushError(
+      `No Bakehouse backend answers at ${backendUrl} (${(error as Error).message}); ` +
+        'start one with `npm run serve`',
+    );
   });
   const text = await response.text();
   let answer: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { pushPayload, readLocalCommit } from '../../bin/push-payload.ts';
+import { pushPayload, readLocalCommit } from '../../local/push-payload.ts';
 import { classifyDelivery } from '../../shared/intake/classify.ts';
 import { gitRepository } from './git-repository.ts';
 
