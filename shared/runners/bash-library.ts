@@ -72,7 +72,7 @@ __bh_json() {
   printf -v "$1" '"%s"' "$s"
 }
 __bh_mask() {
-  BH_MASK_FILE="$__bh_dir/mask" awk '
+  BH_MASK=$__bh_mask_values awk '
     function hide(text, secret,   out, at) {
       out = ""
       while ((at = index(text, secret)) > 0) {
@@ -81,8 +81,33 @@ __bh_mask() {
       }
       return out text
     }
-    BEGIN { while ((getline line < ENVIRON["BH_MASK_FILE"]) > 0) if (line != "") s[++n] = line }
+    BEGIN {
+      m = split(ENVIRON["BH_MASK"], raw, "\\n")
+      for (i = 1; i <= m; i++) {
+        line = raw[i]; sub(/\\r$/, "", line)
+        if (line == "") continue
+        for (j = ++n; j > 1 && length(s[j - 1]) < length(line); j--) s[j] = s[j - 1]
+        s[j] = line
+      }
+    }
     { for (k = 1; k <= n; k++) $0 = hide($0, s[k]); print; fflush() }'
+}
+__bh_unseal() {
+  local value status
+  value=$(__bh_decrypt "$2" 2> /dev/null)
+  status=$?
+  if [ "$status" = 0 ]; then
+    __bh_secure[$1]=$value
+    __bh_mask_values+=$'\\n'$value
+    return 0
+  fi
+  __bh_secure[$1]=''
+  if [ "$status" = 3 ]; then
+    __bh_secure_warnings+=("Secure variable $1 is empty: $__bh_decrypt_unavailable.")
+  else
+    __bh_secure_warnings+=("Secure variable $1 is empty: the runner could not decrypt it \
+(encrypted with another key, or the runner may not use the key).")
+  fi
 }
 __bh_set() {
   export "$1=$2"
@@ -164,6 +189,7 @@ __bh_save_state() {
       case $name in
         PWD | OLDPWD | SHLVL | _ | HOME | BAKEHOUSE_STATE_DIR | BAKEHOUSE_PWSH_ENV) continue ;;
       esac
+      [ -z "\${__bh_secure[$name]+x}" ] || continue
       __bh_quote value "\${!name}"
       printf 'export %s=%s\\n' "$name" "$value"
     done

@@ -8,7 +8,7 @@ import {
 import type { PhaseContext } from './context.ts';
 import { reportBeginMarker, reportEndMarker } from './phase-report.ts';
 import { bashQuote as q } from './quoting.ts';
-import { jobEnvironment, type ScriptVariable } from './variables.ts';
+import { jobEnvironment, type ScriptVariable, type SealedVariable } from './variables.ts';
 
 /** The state root of a runner when BAKEHOUSE_STATE_DIR is not set (EC2 runners). */
 export const defaultLinuxStateRoot = '/var/lib/bakehouse';
@@ -30,7 +30,6 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
   const { buildId } = context.build;
   const environment = jobEnvironment(job, context);
   const usesPwsh = phase.commands.some((c) => c.shell === 'ps' || c.shell === 'pwsh');
-  const secrets = environment.secrets.map(q).join(' ');
 
   return [
     '#!/usr/bin/env bash',
@@ -47,8 +46,9 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     `cat > bin/appveyor << '${cliDelimiter}'`,
     appveyorCli + cliDelimiter,
     'chmod 755 bin/appveyor',
-    secrets === '' ? ': > mask' : `printf '%s\\n' ${secrets} > mask`,
+    `__bh_mask_values=${q(environment.secrets.join('\n'))}`,
     bashFunctions,
+    ...unsealing(environment.sealed, context),
     ...(usesPwsh ? pwshParts() : []),
     "__bh_in_user=0 __bh_outcome='' __bh_code=0 __bh_skip=false __bh_messages=''",
     'declare -A __bh_vars=()',
@@ -61,6 +61,7 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     ...environment.variables.map((variable) => `    export ${assignment(variable)}`),
     '    cd -- "$HOME" || exit 70',
     '  fi',
+    ...(environment.sealed.length > 0 ? exportSealed : []),
     '  case ":$PATH:" in',
     '    *":$__bh_dir/bin:"*) ;;',
     '    *) export PATH="$__bh_dir/bin:$PATH" ;;',
@@ -75,6 +76,36 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     '',
   ].join('\n');
 }
+
+/**
+ * Decrypts the secure values left to the runner before the output filter
+ * starts, so the filter knows them; they stay in shell memory and are never
+ * written to the state file.
+ */
+function unsealing(sealed: readonly SealedVariable[], context: PhaseContext): string[] {
+  const onRunner = context.decryption.onRunner ?? {
+    bash: '__bh_decrypt() { return 3; }',
+    unavailable: 'no decryption on the runner is configured',
+  };
+  if (sealed.length === 0) return ['declare -A __bh_secure=()'];
+
+  return [
+    onRunner.bash,
+    `__bh_decrypt_unavailable=${q(onRunner.unavailable)}`,
+    'declare -A __bh_secure=()',
+    '__bh_secure_warnings=()',
+    ...sealed.map(
+      (variable) => `__bh_unseal ${q(variable.name)} ${q(variable.ciphertext)}`,
+    ),
+  ];
+}
+
+const exportSealed = [
+  `  for __bh_name in "\${!__bh_secure[@]}"; do`,
+  `    export "$__bh_name=\${__bh_secure[$__bh_name]}"`,
+  '  done',
+  `  for __bh_name in "\${__bh_secure_warnings[@]}"; do echo "Warning: $__bh_name"; done`,
+];
 
 function assignment(variable: ScriptVariable): string {
   const value = variable.fromHome ? `"$HOME"/${q(variable.value)}` : q(variable.value);

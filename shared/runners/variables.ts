@@ -1,5 +1,6 @@
 import type { JobPlan } from '../config/plan.ts';
 import type { PhaseContext } from './context.ts';
+import type { DecryptedValue } from './decryption.ts';
 
 /** A variable a phase script exports; `fromHome` values are relative to HOME. */
 export interface ScriptVariable {
@@ -13,7 +14,15 @@ export interface JobEnvironment {
   readonly variables: readonly ScriptVariable[];
   /** Decrypted secure values, longest first, replaced by `***` in the output. */
   readonly secrets: readonly string[];
+  /** Secure values the runner decrypts: the variable's name and its ciphertext. */
+  readonly sealed: readonly SealedVariable[];
   readonly warnings: readonly string[];
+}
+
+/** A secure variable whose value only the runner decrypts. */
+export interface SealedVariable {
+  readonly name: string;
+  readonly ciphertext: string;
 }
 
 /** AppVeyor's home on its Linux images; clone folders written under it map to HOME. */
@@ -103,20 +112,43 @@ export function jobEnvironment(job: JobPlan, context: PhaseContext): JobEnvironm
     buildFolder(job, context),
   ];
   const secrets: string[] = [];
+  const sealed: SealedVariable[] = [];
   const warnings: string[] = [];
   for (const variable of job.environment) {
     if (!variable.secure) {
       variables.push({ name: variable.name, value: variable.value });
       continue;
     }
-    const decrypted = context.decryption.decrypt(variable);
+    const decrypted = sealedOrEmpty(
+      context.decryption.decrypt(variable, build.trigger),
+      variable.name,
+      job,
+    );
+    if (decrypted.ciphertext !== undefined) {
+      sealed.push({ name: variable.name, ciphertext: decrypted.ciphertext });
+      continue;
+    }
     variables.push({ name: variable.name, value: decrypted.value });
     if (decrypted.warning) warnings.push(decrypted.warning);
     secrets.push(...decrypted.value.split(/\r?\n/).filter((line) => line !== ''));
   }
   secrets.sort((a, b) => b.length - a.length);
 
-  return { variables, secrets, warnings };
+  return { variables, secrets, sealed, warnings };
+}
+
+/**
+ * Windows runners do not decrypt secure values yet (their PowerShell script
+ * has no decryption step): a value left to the runner is empty there, with
+ * a warning.
+ */
+function sealedOrEmpty(decrypted: DecryptedValue, name: string, job: JobPlan) {
+  if (decrypted.ciphertext === undefined || job.platform !== 'windows') return decrypted;
+
+  return {
+    value: '',
+    warning: `Secure variable ${name} is empty: Windows runners do not decrypt secure values yet.`,
+  };
 }
 
 /** The project slug: the repository name, lower case. */
