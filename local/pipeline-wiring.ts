@@ -14,7 +14,7 @@ import {
   pipelineTasks,
 } from '../shared/pipeline/index.ts';
 import { phaseScriptGenerator } from '../shared/pipeline/phase-scripts.ts';
-import { noKeyDecryption } from '../shared/runners/decryption.ts';
+import { localDecryption } from '../shared/secrets/runner-decryption.ts';
 import { GitSourceHost } from './git-source-host.ts';
 import { localBaseImages } from './image-store/base-images.ts';
 import { LocalImages } from './local-images.ts';
@@ -98,7 +98,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     generatePhaseScript: phaseScriptGenerator({
       repositoryUrl: repositoryFolder,
       repositoryProvider: 'git',
-      decryption: noKeyDecryption,
+      decryption: localDecryption(stateDir),
     }),
     settings: {
       installationMaxJobs: 4,

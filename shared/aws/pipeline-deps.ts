@@ -17,7 +17,7 @@ import { ImageRegistry } from '../images/registry.ts';
 import { resolveImage } from '../images/resolve.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import { phaseScriptGenerator } from '../pipeline/phase-scripts.ts';
-import { noKeyDecryption } from '../runners/decryption.ts';
+import { kmsDecryption } from '../secrets/runner-decryption.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
 import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
@@ -91,7 +91,7 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     generatePhaseScript: phaseScriptGenerator({
       repositoryUrl: (repository) => `https://github.com/${repository}.git`,
       repositoryProvider: 'gitHub',
-      decryption: noKeyDecryption,
+      decryption: kmsDecryption(process.env.AWS_REGION ?? ''),
     }),
     settings: {
       installationMaxJobs: env.maxConcurrentJobs,
