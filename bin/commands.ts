@@ -19,4 +19,5 @@ export const commands: Record<string, Command> = {
   logs: (await import('./logs.ts')).logs,
   images: (await import('./images.ts')).images,
   image: (await import('./image.ts')).image,
+  encrypt: (await import('./encrypt.ts')).encrypt,
 };

@@ -34,7 +34,11 @@ export function webhookSecretFile(stateDir: string): string {
   return path.join(stateDir, 'secrets', 'webhook-secret');
 }
 
-async function readOrCreate(file: string): Promise<string> {
+/**
+ * Reads a secret file of the state folder, or creates it with 32 random bytes
+ * as hex (readable by its owner only) when it does not exist yet.
+ */
+export async function readOrCreate(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch (error) {
