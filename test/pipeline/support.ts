@@ -1,0 +1,126 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
+import {
+  createPipelineTable,
+  DynamoDbJobSlots,
+  DynamoDbWaitingPhases,
+} from '../../shared/aws/pipeline-table.ts';
+import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
+import { planBuild } from '../../shared/config/planner.ts';
+import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
+import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
+import type { TaskCallbacks } from '../../shared/ports/runner-fleet.ts';
+import { freshStore, localClient } from '../events/support.ts';
+import { eventLines } from '../local/pipeline-harness.ts';
+
+/** The repository every test build comes from. */
+export const repository = 'acme/widget';
+
+/** Task callbacks that remember what they were told. */
+export class RecordingCallbacks implements TaskCallbacks {
+  readonly calls: { token: string; error?: string; cause?: string; output?: unknown }[] =
+    [];
+
+  async succeed(token: string, output: Readonly<Record<string, unknown>>): Promise<void> {
+    this.calls.push({ token, output });
+  }
+
+  async fail(token: string, error: string, cause: string): Promise<void> {
+    this.calls.push({ token, error, cause });
+  }
+}
+
+/** The tables of one test file on DynamoDB Local: events and pipeline. */
+export interface PipelineTables {
+  readonly client: DynamoDBClient;
+  readonly store: DynamoDbEventStore;
+  readonly eventsTable: string;
+  readonly pipelineTable: string;
+}
+
+/** Fresh events and pipeline tables, named after the test file's prefix. */
+export async function pipelineTables(prefix: string): Promise<PipelineTables> {
+  const client = localClient();
+  const { store, names } = await freshStore(client, prefix);
+  const pipelineTable = `${prefix}-pipeline-${ulid().toLowerCase()}`;
+  await createPipelineTable(client, pipelineTable);
+
+  return { client, store, eventsTable: names.events, pipelineTable };
+}
+
+/** Deps for the tasks on the tables, the config given, and recording callbacks. */
+export function pipelineDeps(
+  tables: PipelineTables,
+  config: string | undefined,
+  overrides: Partial<PipelineDeps> = {},
+): PipelineDeps & { callbacks: RecordingCallbacks } {
+  const callbacks = new RecordingCallbacks();
+
+  return {
+    events: tables.store,
+    sourceHost: {
+      fetchConfig: async () =>
+        config === undefined ? undefined : { path: 'appveyor.yml', text: config },
+      pullRequestFiles: async () => [],
+      hasOpenPullRequest: async () => false,
+    },
+    planBuild: (text, trigger) =>
+      planBuild(text, trigger, { defaultImage: 'Ubuntu2204' }),
+    allocateBuildNumber: (repo, buildId) =>
+      allocateBuildNumber(tables.store, repo, buildId),
+    resolveImage: async (name) => ({
+      image: { name, platform: 'linux', ref: 'ami-0123', base: true },
+      warnings: [],
+    }),
+    fleet: {
+      launch: async () => 'i-0123',
+      startPhase: async () => undefined,
+      terminate: async () => undefined,
+    },
+    callbacks,
+    slots: new DynamoDbJobSlots(tables.client, tables.pipelineTable),
+    waiting: new DynamoDbWaitingPhases(tables.client, tables.pipelineTable),
+    generatePhaseScript: async (request) => ({
+      shell: 'bash',
+      script: `echo ${request.phase}`,
+    }),
+    settings: { installationMaxJobs: 10, phaseTimeoutSeconds: 600 },
+    log: { info: () => undefined, warn: () => undefined },
+    now: () => new Date('2026-12-03T12:00:00.000Z'),
+    ...overrides,
+  } as PipelineDeps & { callbacks: RecordingCallbacks };
+}
+
+/** Records a BuildRequested for a push to main; returns the new build id. */
+export async function requestBuild(store: DynamoDbEventStore, message = 'Build me') {
+  const buildId = ulid();
+  await store.commit({
+    appends: [
+      {
+        streamId: buildStream(buildId),
+        expectedVersion: 0,
+        events: [
+          newEvent('BuildRequested', {
+            buildId,
+            repository,
+            sha: 'a'.repeat(40),
+            ref: 'refs/heads/main',
+            branch: 'main',
+            commit: { message, author: { name: 'Ada', email: 'ada@example.com' } },
+            changedFiles: ['src/app.js'],
+            deliveryId: `delivery-${buildId}`,
+            requestedAt: '2026-12-03T12:00:00.000Z',
+          }),
+        ],
+      },
+    ],
+  });
+
+  return buildId;
+}
+
+/** The build's events as `Type` or `Type:jobId:phase:outcome` lines. */
+export async function buildLines(store: DynamoDbEventStore, buildId: string) {
+  return eventLines(await store.read(buildStream(buildId)));
+}
