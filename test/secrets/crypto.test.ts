@@ -77,7 +77,7 @@ describe('decryption on a local runner', () => {
     const onRunner = localOnRunner(localKeyFile(stateDir), process.execPath);
     const foreign = encryptLocal('hunter2', randomBytes(32));
     const sealed = parseSecureValue(foreign).blob;
-    sealed[sealed.length - 1] ^= 1;
+    sealed.writeUInt8(sealed.readUInt8(0) ^ 1, 0);
 
     expect(decryptOnRunner(onRunner, foreign)).toEqual({ stdout: '', status: 1 });
     expect(decryptOnRunner(onRunner, formatSecureValue('local', sealed)).status).toBe(1);
