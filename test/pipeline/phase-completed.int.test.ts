@@ -110,16 +110,14 @@ describe('the phase completion Lambda, fed EventBridge SSM events', () => {
   it('records PhaseFinished with its variables and sends the task success', async () => {
     const buildId = await waitingPhase('i-0aaa', 'token-ok');
     sfn.on(SendTaskSuccessCommand).resolves({});
-    logs
-      .on(GetLogEventsCommand)
-      .resolves(
-        output({
-          outcome: 'succeeded',
-          exitCode: 0,
-          variables: { TOOL: '1.2' },
-          messages: [],
-        }),
-      );
+    logs.on(GetLogEventsCommand).resolves(
+      output({
+        outcome: 'succeeded',
+        exitCode: 0,
+        variables: { TOOL: '1.2' },
+        messages: [],
+      }),
+    );
 
     await handler(commandEvent('i-0aaa', 'Success'));
 
@@ -161,17 +159,15 @@ describe('the phase completion Lambda, fed EventBridge SSM events', () => {
   it('fails the task with JobExitedRed for an `exit N`, which skips the finalizers', async () => {
     await waitingPhase('i-0ccc', 'token-exit');
     sfn.on(SendTaskFailureCommand).resolves({});
-    logs
-      .on(GetLogEventsCommand)
-      .resolves(
-        output({
-          outcome: 'failed',
-          exitCode: 3,
-          skipFinalizers: true,
-          variables: {},
-          messages: [],
-        }),
-      );
+    logs.on(GetLogEventsCommand).resolves(
+      output({
+        outcome: 'failed',
+        exitCode: 3,
+        skipFinalizers: true,
+        variables: {},
+        messages: [],
+      }),
+    );
 
     await handler(commandEvent('i-0ccc', 'Failed'));
 

@@ -1,0 +1,132 @@
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
+import { Ec2RunnerReaper } from '../../shared/aws/ec2-runner-reaper.ts';
+import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
+import { reapRunners } from '../../shared/pipeline/reap-runners.ts';
+import { motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import {
+  buildLines,
+  type PipelineTables,
+  pipelineTables,
+  requestBuild,
+} from './support.ts';
+
+const installation = 'ReaperTest';
+const now = new Date('2026-12-03T12:00:00.000Z');
+const log = { info: () => undefined, warn: () => undefined };
+
+describe('the reaper on moto and DynamoDB Local', () => {
+  let ec2: EC2Client;
+  let tables: PipelineTables;
+  let fleet: Ec2RunnerFleet;
+  let launchImage: { name: string; platform: 'linux'; ref: string; base: boolean };
+  beforeAll(async () => {
+    ec2 = motoEc2(inject('motoEndpoint'));
+    tables = await pipelineTables('reaper');
+    const network = await motoNetwork(ec2, inject('motoEndpoint'));
+    fleet = new Ec2RunnerFleet({
+      ec2,
+      ssm: motoSsm(inject('motoEndpoint')),
+      subnetIds: [network.subnetId],
+      securityGroupId: network.securityGroupId,
+      instanceProfileArn: network.instanceProfileArn,
+      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
+      rootVolumeGiB: { linux: 30, windows: 60 },
+      logGroupName: '/bakehouse/phases',
+      installation,
+    });
+    const imageId = network.imageId;
+    launchImage = {
+      name: 'Ubuntu2204',
+      platform: 'linux' as const,
+      ref: imageId,
+      base: true,
+    };
+  });
+  afterAll(() => ec2.destroy());
+
+  /** A runner of a build, recorded as launched, expiring at `expiresAt`. */
+  async function runner(
+    expiresAt: string,
+  ): Promise<{ buildId: string; runnerId: string }> {
+    const buildId = await requestBuild(tables.store);
+    const runnerId = await fleet.launch({
+      buildId,
+      jobId: '1',
+      image: launchImage,
+      expiresAt,
+    });
+    const image = { name: 'Ubuntu2204', ref: launchImage.ref };
+    await tables.store.commit({
+      appends: [
+        {
+          streamId: buildStream(buildId),
+          expectedVersion: 1,
+          events: [newEvent('RunnerLaunched', { jobId: '1', runnerId, image })],
+        },
+      ],
+    });
+
+    return { buildId, runnerId };
+  }
+
+  async function stateOf(runnerId: string) {
+    const found = await ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [runnerId] }),
+    );
+    return found.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+  }
+
+  it('terminates runners past expiry, spares the others, and records why', async () => {
+    const expired = await runner('2026-12-03T11:00:00.000Z');
+    const alive = await runner('2026-12-03T13:00:00.000Z');
+    const reaper = new Ec2RunnerReaper(ec2, installation);
+
+    const report = await reapRunners({
+      events: tables.store,
+      log,
+      now: () => now,
+      reaper,
+    });
+
+    expect(report).toEqual({ terminated: [expired.runnerId], failed: [] });
+    expect(await stateOf(expired.runnerId)).toMatch(/shutting-down|terminated/);
+    expect(await stateOf(alive.runnerId)).toBe('running');
+    expect(await buildLines(tables.store, expired.buildId)).toContain(
+      'RunnerTerminated:1',
+    );
+    await fleet.terminate(alive.runnerId);
+  });
+
+  it('retries a failed termination on its next pass', async () => {
+    const expired = await runner('2026-12-03T10:00:00.000Z');
+    const real = new Ec2RunnerReaper(ec2, installation);
+    let refusals = 1;
+    const flaky = {
+      listRunning: () => real.listRunning(),
+      terminate: async (runnerId: string) => {
+        if (refusals-- > 0) throw new Error('RequestLimitExceeded');
+        await real.terminate(runnerId);
+      },
+    };
+
+    const first = await reapRunners({
+      events: tables.store,
+      log,
+      now: () => now,
+      reaper: flaky,
+    });
+    const second = await reapRunners({
+      events: tables.store,
+      log,
+      now: () => now,
+      reaper: flaky,
+    });
+
+    expect(first).toEqual({ terminated: [], failed: [expired.runnerId] });
+    expect(second).toEqual({ terminated: [expired.runnerId], failed: [] });
+    expect(await stateOf(expired.runnerId)).toMatch(/shutting-down|terminated/);
+  });
+});
