@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localCredentials } from '../../local/dynamodb-local.ts';
 import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
 import { phaseScriptGenerator } from '../../shared/pipeline/phase-scripts.ts';
+import type { ResolvedImage } from '../../shared/ports/runner-fleet.ts';
 import { encryptWithKms } from '../../shared/secrets/kms.ts';
 import { kmsDecryption } from '../../shared/secrets/runner-decryption.ts';
 import { command, linuxJob, phaseContext } from '../runners/fixtures.ts';
@@ -56,7 +57,7 @@ describe('a secure value sent to an EC2 runner through SSM, on moto', () => {
       phases: [{ name: 'build_script', commands: [command('echo "token: $API_TOKEN"')] }],
     });
     const buildId = '01JSECURE0000000000000000A';
-    const image = {
+    const image: ResolvedImage = {
       name: 'Ubuntu2204',
       platform: 'linux',
       ref: network.imageId,
