@@ -166,6 +166,9 @@ export class Bakehouse extends Construct {
           phaseTimeout,
           taskTimeout: Duration.minutes(2),
           jobSlotPoll: Duration.seconds(30),
+          // An AMI of a 30 GiB root usually takes 5 to 15 minutes: wait up to an hour.
+          imagePoll: Duration.seconds(60),
+          imagePollAttempts: 60,
         }),
       ),
       logs: {

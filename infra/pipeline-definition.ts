@@ -22,6 +22,11 @@ export interface PipelineFunctions {
   readonly finishJob: IFunction;
   readonly terminateBuildRunners: IFunction;
   readonly finishBuild: IFunction;
+  readonly decideBake: IFunction;
+  readonly createImage: IFunction;
+  readonly awaitImage: IFunction;
+  readonly registerImage: IFunction;
+  readonly recordBakeFailed: IFunction;
 }
 
 /** Timings of the pipeline's states. */
@@ -32,6 +37,10 @@ export interface PipelineTimings {
   readonly taskTimeout: Duration;
   /** How long a job over a concurrency cap waits before asking again. */
   readonly jobSlotPoll: Duration;
+  /** Between two looks at an image being created. */
+  readonly imagePoll: Duration;
+  /** How many looks before a bake gives up on its image. */
+  readonly imagePollAttempts: number;
 }
 
 const allErrors = [sfn.Errors.ALL];
@@ -114,7 +123,15 @@ export function pipelineDefinition(
     errors: allErrors,
     resultPath: '$.finalizeFailure',
   });
-  onFinish.next(terminateRunner);
+  onFinish.next(
+    bakeAfterFinish(scope, task, terminateRunner, {
+      createImage: fns.createImage,
+      awaitImage: fns.awaitImage,
+      registerImage: fns.registerImage,
+      recordBakeFailed: fns.recordBakeFailed,
+      timings,
+    }),
+  );
 
   const onFailure = phase(closingPhaseStates.onFailure);
   onFailure.addCatch(terminateRunner, {
@@ -123,9 +140,18 @@ export function pipelineDefinition(
   });
   onFailure.next(onFinish);
 
-  // The bake issue replaces this Pass with on_image_bake and the bake states.
-  const bakeImage = new sfn.Pass(scope, 'BakeImage');
-  bakeImage.next(onFinish);
+  // A baking job runs on_image_bake (which removes the clone folder) before
+  // on_finish; a failure there fails the bake, and on_finish still runs.
+  const decideBake = task(names.decideBake, fns.decideBake, '$.bake');
+  decideBake.addCatch(onFinish, { errors: allErrors, resultPath: '$.bakeFailure' });
+  const onImageBake = phase(closingPhaseStates.onImageBake);
+  onImageBake.addCatch(onFinish, { errors: allErrors, resultPath: '$.bakeFailure' });
+  onImageBake.next(onFinish);
+  decideBake.next(
+    new sfn.Choice(scope, 'BakeRequested')
+      .when(sfn.Condition.booleanEquals('$.bake.bake', true), onImageBake)
+      .otherwise(onFinish),
+  );
 
   const onSuccess = phase(closingPhaseStates.onSuccess);
   onSuccess.addCatch(onFinish, {
@@ -133,7 +159,7 @@ export function pipelineDefinition(
     resultPath: '$.failure',
   });
   onSuccess.addCatch(terminateRunner, { errors: allErrors, resultPath: '$.failure' });
-  onSuccess.next(bakeImage);
+  onSuccess.next(decideBake);
 
   const mainPhases = mainPhaseStates.map((p) => {
     const state = phase(p);
@@ -206,3 +232,72 @@ export function pipelineDefinition(
       .otherwise(finishBuild),
   );
 }
+
+type TaskFactory = (id: string, fn: IFunction, resultPath?: string) => LambdaInvoke;
+
+/** The bake's Lambdas and timings. */
+interface BakeStates {
+  readonly createImage: IFunction;
+  readonly awaitImage: IFunction;
+  readonly registerImage: IFunction;
+  readonly recordBakeFailed: IFunction;
+  readonly timings: PipelineTimings;
+}
+
+/**
+ * After on_finish: a job that decided to bake creates its image, waits until
+ * it is available (the state's own Retry, a bounded number of looks) and
+ * registers it as the name's next version; any failure records BakeFailed,
+ * which leaves the current version current. The runner ends after either.
+ */
+function bakeAfterFinish(
+  scope: Construct,
+  task: TaskFactory,
+  terminateRunner: sfn.IChainable,
+  bake: BakeStates,
+): sfn.IChainable {
+  const names = taskStateNames;
+  const recordBakeFailed = task(
+    names.recordBakeFailed,
+    bake.recordBakeFailed,
+    sfn.JsonPath.DISCARD,
+  );
+  recordBakeFailed.addCatch(terminateRunner, {
+    errors: allErrors,
+    resultPath: '$.bakeCleanupFailure',
+  });
+  recordBakeFailed.next(terminateRunner);
+  const toFailure = { errors: allErrors, resultPath: '$.bakeFailure' };
+
+  const createImage = task(names.createImage, bake.createImage, '$.bakedImage');
+  const awaitImage = task(names.awaitImage, bake.awaitImage, '$.bakedImage');
+  awaitImage.addRetry({
+    errors: [imagePending],
+    interval: bake.timings.imagePoll,
+    backoffRate: 1,
+    maxAttempts: bake.timings.imagePollAttempts,
+  });
+  const registerImage = task(
+    names.registerImage,
+    bake.registerImage,
+    '$.registeredImage',
+  );
+  for (const state of [createImage, awaitImage, registerImage]) {
+    state.addCatch(recordBakeFailed, toFailure);
+  }
+  createImage.next(awaitImage).next(registerImage).next(terminateRunner);
+
+  return new sfn.Choice(scope, 'BakeImage')
+    .when(sfn.Condition.isPresent('$.bakeFailure'), recordBakeFailed)
+    .when(
+      sfn.Condition.and(
+        sfn.Condition.isPresent('$.bake.bake'),
+        sfn.Condition.booleanEquals('$.bake.bake', true),
+      ),
+      createImage,
+    )
+    .otherwise(terminateRunner);
+}
+
+/** The error AwaitImage throws while the image is still being created. */
+const imagePending = 'ImagePendingError';

@@ -139,6 +139,23 @@ export class PipelineFunctionSet extends Construct {
     for (const f of [terminateRunner, terminateBuildRunners])
       this.#allowTerminating(f.role);
 
+    const [decideBake, createImage, awaitImage, registerImage, recordBakeFailed] = [
+      'decide-bake',
+      'create-image',
+      'await-image',
+      'register-image',
+      'record-bake-failed',
+    ].map((entry) => fn(entry)) as [
+      BakehouseFunction,
+      BakehouseFunction,
+      BakehouseFunction,
+      BakehouseFunction,
+      BakehouseFunction,
+    ];
+    for (const f of [createImage, awaitImage, registerImage, recordBakeFailed]) {
+      this.#allowImaging(f.role);
+    }
+
     this.tasks = {
       loadConfig: loadConfig.function,
       acquireJobSlot: fn('acquire-job-slot').function,
@@ -149,6 +166,11 @@ export class PipelineFunctionSet extends Construct {
       finishJob: fn('finish-job').function,
       terminateBuildRunners: terminateBuildRunners.function,
       finishBuild: fn('finish-build').function,
+      decideBake: decideBake.function,
+      createImage: createImage.function,
+      awaitImage: awaitImage.function,
+      registerImage: registerImage.function,
+      recordBakeFailed: recordBakeFailed.function,
     };
 
     const phaseCompleted = fn('phase-completed', {
@@ -279,6 +301,47 @@ export class PipelineFunctionSet extends Construct {
         actions: ['ssm:SendCommand'],
         resources: [this.#arn('ec2', 'instance/*')],
         conditions: this.#managedRunners(),
+      }),
+    );
+  }
+
+  /**
+   * The bake: CreateImage from this installation's runners, the tags of the
+   * image and its snapshots, looking images up, and deleting what a failed
+   * bake or retention leaves; runners' tags tell which versions are in use.
+   */
+  #allowImaging(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateImage'],
+        resources: [this.#arn('ec2', 'instance/*')],
+        conditions: this.#managedRunners(),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateImage',
+          'ec2:CreateTags',
+          'ec2:DeregisterImage',
+          'ec2:DeleteSnapshot',
+        ],
+        resources: [
+          this.#arn('ec2', 'image/*', false),
+          this.#arn('ec2', 'snapshot/*', false),
+        ],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:DescribeImages',
+          'ec2:DescribeSnapshots',
+          'ec2:DescribeInstances',
+          'ec2:EnableImageBlockPublicAccess',
+          'ec2:GetImageBlockPublicAccessState',
+        ],
+        resources: ['*'],
       }),
     );
   }

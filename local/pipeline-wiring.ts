@@ -5,6 +5,8 @@ import { allocateBuildNumber } from '../shared/builds/build-numbers.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { defaultImageSettings } from '../shared/images/catalog.ts';
+import { customPlatform } from '../shared/images/custom-platform.ts';
+import { imageKey } from '../shared/images/names.ts';
 import { resolveImage } from '../shared/images/resolve.ts';
 import {
   callbackStateNames,
@@ -61,8 +63,11 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
   const callbacks = new LocalTaskCallbacks();
   const images = new LocalImages({ stateDir, events });
   const settings = defaultImageSettings;
-  const plan: PipelineDeps['planBuild'] = (text, trigger) =>
-    planBuild(text, trigger, { defaultImage: settings.defaultImage });
+  const plan: PipelineDeps['planBuild'] = (text, trigger, platforms) =>
+    planBuild(text, trigger, {
+      defaultImage: settings.defaultImage,
+      imagePlatform: (name) => platforms?.[imageKey(name)],
+    });
 
   let deps: PipelineDeps | undefined;
   const fleet = new LocalRunnerFleet({
@@ -83,6 +88,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     events,
     sourceHost: new GitSourceHost(repositoryFolder),
     planBuild: plan,
+    customImagePlatform: (name) => customPlatform(images.registry, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
     resolveImage: (name) =>
@@ -103,6 +109,12 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     settings: {
       installationMaxJobs: 4,
       phaseTimeoutSeconds: options.phaseTimeoutSeconds ?? 600,
+    },
+    bake: {
+      registry: images.registry,
+      store: images.store,
+      settings,
+      wait: { timeoutMs: 60_000, intervalMs: 100 },
     },
     log: logger,
     now: () => new Date(),

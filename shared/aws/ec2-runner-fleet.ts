@@ -1,10 +1,12 @@
 import {
+  DescribeInstancesCommand,
   type EC2Client,
   RunInstancesCommand,
   type RunInstancesCommandInput,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { imageKey } from '../images/names.ts';
 import { RunnerNotReadyError } from '../pipeline/errors.ts';
 import type { PhaseCommand, RunnerFleet, RunnerSpec } from '../ports/runner-fleet.ts';
 
@@ -14,6 +16,9 @@ export const runnerTags = {
   build: 'bakehouse:build',
   job: 'bakehouse:job',
   expiresAt: 'bakehouse:expires-at',
+  /** The image the runner started from (its key), and its custom version. */
+  image: 'bakehouse:image',
+  imageVersion: 'bakehouse:image-version',
 } as const;
 
 /** Where and how runners start. */
@@ -79,6 +84,10 @@ export class Ec2RunnerFleet implements RunnerFleet {
       { Key: runnerTags.build, Value: spec.buildId },
       { Key: runnerTags.job, Value: spec.jobId },
       { Key: runnerTags.expiresAt, Value: spec.expiresAt },
+      { Key: runnerTags.image, Value: imageKey(spec.image.name) },
+      ...(spec.image.version === undefined
+        ? []
+        : [{ Key: runnerTags.imageVersion, Value: String(spec.image.version) }]),
     ];
 
     return {
@@ -157,8 +166,19 @@ export class Ec2RunnerFleet implements RunnerFleet {
         new TerminateInstancesCommand({ InstanceIds: [runnerId] }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'InvalidInstanceID.NotFound') throw error;
+      if ((error as Error).name === 'InvalidInstanceID.NotFound') return;
+      if (!(await this.#gone(runnerId))) throw error;
     }
+  }
+
+  /** True when the runner is already ending or ended, whatever the refusal said. */
+  async #gone(runnerId: string): Promise<boolean> {
+    const found = await this.options.ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: [runnerId] }),
+    );
+    const state = found.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+
+    return state === 'shutting-down' || state === 'terminated';
   }
 }
 

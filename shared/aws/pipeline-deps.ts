@@ -11,13 +11,21 @@ import { planBuild } from '../config/planner.ts';
 import { DynamoDbEventStore } from '../events/dynamodb-event-store.ts';
 import { GitHubClient } from '../github/octokit-client.ts';
 import { OctokitSourceHost } from '../github/octokit-source-host.ts';
+import { AwsAmiStore } from '../images/aws-ami-store.ts';
 import { AwsBaseImages } from '../images/aws-base-images.ts';
-import { defaultCatalog, withCatalogEntries } from '../images/catalog.ts';
+import {
+  defaultCatalog,
+  defaultImageSettings,
+  withCatalogEntries,
+} from '../images/catalog.ts';
+import { customPlatform } from '../images/custom-platform.ts';
+import { imageKey } from '../images/names.ts';
 import { ImageRegistry } from '../images/registry.ts';
 import { resolveImage } from '../images/resolve.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import { phaseScriptGenerator } from '../pipeline/phase-scripts.ts';
 import { kmsDecryption } from '../secrets/runner-decryption.ts';
+import { Ec2ImageUsage } from './ec2-image-usage.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
 import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
@@ -43,10 +51,11 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
   const ec2 = new EC2Client({});
   const ssm = new SSMClient({});
   const events = new DynamoDbEventStore({ client: dynamo, tableName: env.eventsTable });
+  const store = new AwsAmiStore({ client: ec2 });
   const registry = new ImageRegistry({
     events,
-    store: unusedImageStore,
-    usage: { versionsInUse: async () => new Set() },
+    store,
+    usage: new Ec2ImageUsage(ec2, env.installation),
   });
   const baseImages = new AwsBaseImages({
     ssm,
@@ -58,13 +67,17 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     new SecretsManagerClient({}),
     env.githubTokenSecret,
   );
-  const plan = (text: string, trigger: Parameters<typeof planBuild>[1]) =>
-    planBuild(text, trigger, { defaultImage: env.defaultImage });
+  const plan: PipelineDeps['planBuild'] = (text, trigger, platforms) =>
+    planBuild(text, trigger, {
+      defaultImage: env.defaultImage,
+      imagePlatform: (name) => platforms?.[imageKey(name)],
+    });
 
   const deps: PipelineDeps = {
     events,
     sourceHost: new OctokitSourceHost(new GitHubClient({ token: githubToken })),
     planBuild: plan,
+    customImagePlatform: (name) => customPlatform(registry, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
     resolveImage: (name) =>
@@ -97,20 +110,19 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
       installationMaxJobs: env.maxConcurrentJobs,
       phaseTimeoutSeconds: env.phaseTimeoutSeconds,
     },
+    bake: {
+      registry,
+      store,
+      settings: { ...defaultImageSettings, defaultImage: env.defaultImage, catalog },
+      // One AwaitImage attempt; the state's Retry on ImagePendingError waits longer.
+      wait: { timeoutMs: 60_000, intervalMs: 10_000 },
+    },
     log: logger,
     now: () => new Date(),
   };
 
   return { deps, env, ec2, logs: new CloudWatchLogsClient({}), logger };
 }
-
-/** Image resolution only reads the registry; it never touches the image store. */
-const unusedImageStore = {
-  capture: () => Promise.reject(new Error('The pipeline tasks never capture images')),
-  state: () => Promise.reject(new Error('The pipeline tasks never read image states')),
-  markVersion: () => Promise.reject(new Error('The pipeline tasks never tag images')),
-  delete: () => Promise.reject(new Error('The pipeline tasks never delete images')),
-};
 
 /**
  * The Lambda handler of a pipeline task: wires AWS once per container, keys

@@ -35,8 +35,6 @@ export interface BakeDeps {
 }
 
 const bakeState = z.object({
-  /** The value APPVEYOR_BAKE_IMAGE last had at run time, when a script set it. */
-  bakeImageVariable: z.optional(z.string()),
   bake: z.optional(z.object({ bake: z.boolean(), name: z.optional(z.string()) })),
   bakedImage: z.optional(z.object({ ref: z.string() })),
   /** The clone folder as the runner saw it; the local store leaves it out. */
@@ -57,8 +55,12 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
     (e) => e.data.jobId === state.jobId,
   );
   const failed = state.failure || phases.some((e) => e.data.outcome !== 'success');
+  // The last value a script of this job gave the bake name, if any.
+  const setByScript = allOf(build, 'VariableSet')
+    .filter((e) => e.data.jobId === state.jobId && e.data.name === bakeVariable)
+    .at(-1)?.data.value;
   const variables: Record<string, string> = {};
-  if (state.bakeImageVariable) variables[bakeVariable] = state.bakeImageVariable;
+  if (setByScript !== undefined) variables[bakeVariable] = setByScript;
 
   const decision = shouldBake(
     failed ? 'failed' : 'succeeded',
@@ -73,7 +75,7 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
       newEvent('BakeStarted', { jobId, imageName: decision.name }),
     ]);
     deps.log.info('bake started', { buildId, jobId, imageName: decision.name });
-  } else if (job.bake.staticName || state.bakeImageVariable) {
+  } else if (job.bake.staticName || setByScript) {
     const message = decision.reason;
     await appendToBuild(deps.events, build, [
       newEvent('MessageAdded', { jobId, level: 'warning', message }),

@@ -82,7 +82,11 @@ export function replan(build: BuildView, planBuild: PlanBuild): BuildPlan {
   if (!loaded?.data.configText) {
     throw new BuildStateError(build.buildId, 'no ConfigLoaded with the config text');
   }
-  const plan = planBuild(loaded.data.configText, triggerOf(build));
+  const plan = planBuild(
+    loaded.data.configText,
+    triggerOf(build),
+    loaded.data.imagePlatforms,
+  );
   if (plan.kind !== 'build') {
     throw new BuildStateError(build.buildId, `planning again gave a ${plan.kind} build`);
   }

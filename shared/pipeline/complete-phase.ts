@@ -3,7 +3,7 @@ import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogu
 import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
 import { allOf, appendToBuild, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { closingPhaseStates, pipelineErrors } from './names.ts';
+import { bakeImageVariable, closingPhaseStates, pipelineErrors } from './names.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'callbacks' | 'waiting' | 'log'>;
 
@@ -86,8 +86,12 @@ function phaseEvents(result: PhaseResult): TypedNewEvent<EventType>[] {
   const { jobId, phase } = result;
 
   return [
-    ...Object.keys(result.variables).map((name) =>
-      newEvent('VariableSet', { jobId, name }),
+    ...Object.entries(result.variables).map(([name, value]) =>
+      newEvent('VariableSet', {
+        jobId,
+        name,
+        ...(name === bakeImageVariable && { value }),
+      }),
     ),
     ...result.messages.map((m) =>
       newEvent('MessageAdded', { jobId, level: levels[m.category], message: m.message }),

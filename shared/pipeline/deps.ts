@@ -1,5 +1,12 @@
-import type { JobPlan, PhaseName, PlanResult, Trigger } from '../config/plan.ts';
+import type {
+  JobPlan,
+  PhaseName,
+  PlanResult,
+  Platform,
+  Trigger,
+} from '../config/plan.ts';
 import type { EventStore } from '../events/store.ts';
+import type { BakeDeps } from '../images/bake-tasks.ts';
 import type { ResolvedImage, RunnerFleet, TaskCallbacks } from '../ports/runner-fleet.ts';
 import type { SourceHost } from '../ports/source-host.ts';
 
@@ -8,8 +15,18 @@ import type { SourceHost } from '../ports/source-host.ts';
  * the slice it uses; AWS Lambdas and the local orchestrator build them.
  */
 
-/** Plans a build from its config text and trigger (the config engine). */
-export type PlanBuild = (configText: string, trigger: Trigger) => PlanResult;
+/**
+ * Plans a build from its config text and trigger (the config engine). The
+ * platforms of custom images, by image key, say what a name cannot.
+ */
+export type PlanBuild = (
+  configText: string,
+  trigger: Trigger,
+  imagePlatforms?: Readonly<Record<string, Platform>>,
+) => PlanResult;
+
+/** The platform of a custom image's current version; undefined for other names. */
+export type CustomImagePlatform = (name: string) => Promise<Platform | undefined>;
 
 /** Hands out the project's next build number, once per build. */
 export type AllocateBuildNumber = (
@@ -100,11 +117,18 @@ export interface PipelineSettings {
   readonly phaseTimeoutSeconds: number;
 }
 
+/**
+ * What the bake states need beyond the pipeline's own dependencies: the
+ * image registry and store, the operator's image settings and the wait.
+ */
+export type BakeStateDeps = Omit<BakeDeps, 'events' | 'planBuild' | 'log'>;
+
 /** Every dependency of the pipeline tasks. */
 export interface PipelineDeps {
   readonly events: EventStore;
   readonly sourceHost: SourceHost;
   readonly planBuild: PlanBuild;
+  readonly customImagePlatform: CustomImagePlatform;
   readonly allocateBuildNumber: AllocateBuildNumber;
   readonly resolveImage: ResolveImageName;
   readonly fleet: RunnerFleet;
@@ -113,6 +137,7 @@ export interface PipelineDeps {
   readonly waiting: WaitingPhases;
   readonly generatePhaseScript: GeneratePhaseScript;
   readonly settings: PipelineSettings;
+  readonly bake: BakeStateDeps;
   readonly log: PipelineLog;
   /** The current time; tests pin it. */
   readonly now: () => Date;

@@ -1,3 +1,11 @@
+import {
+  awaitImage,
+  type BakeDeps,
+  createImage,
+  decideBake,
+  recordBakeFailed,
+  registerImage,
+} from '../images/bake-tasks.ts';
 import { acquireJobSlot } from './acquire-job-slot.ts';
 import type { PipelineDeps } from './deps.ts';
 import { finishBuild } from './finish-build.ts';
@@ -27,6 +35,17 @@ function payloadOf(input: unknown): unknown {
 
 const runPhaseState: PipelineTask = (input, deps) => runPhase(payloadOf(input), deps);
 
+/** A bake state: the bake task with the pipeline's events, planner and log. */
+const bakeState =
+  (task: (input: unknown, deps: BakeDeps) => Promise<unknown>): PipelineTask =>
+  (input, deps) =>
+    task(input, {
+      ...deps.bake,
+      events: deps.events,
+      planBuild: deps.planBuild,
+      log: deps.log,
+    });
+
 /**
  * Every task state of the state machine, by state name, with the function
  * that does its work. Phase states (see callbackStateNames) all run RunPhase;
@@ -43,6 +62,11 @@ export const pipelineTasks: Readonly<Record<string, PipelineTask>> = {
   [taskStateNames.finishJob]: finishJob,
   [taskStateNames.terminateBuildRunners]: terminateBuildRunners,
   [taskStateNames.finishBuild]: finishBuild,
+  [taskStateNames.decideBake]: bakeState(decideBake),
+  [taskStateNames.createImage]: bakeState(createImage),
+  [taskStateNames.awaitImage]: bakeState(awaitImage),
+  [taskStateNames.registerImage]: bakeState(registerImage),
+  [taskStateNames.recordBakeFailed]: bakeState(recordBakeFailed),
 };
 
 export { completePhase } from './complete-phase.ts';

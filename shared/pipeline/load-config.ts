@@ -1,5 +1,6 @@
-import type { BuildPlan } from '../config/plan.ts';
+import type { BuildPlan, Platform } from '../config/plan.ts';
 import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
+import { imageKey } from '../images/names.ts';
 import type { SourceHost } from '../ports/source-host.ts';
 import {
   appendToBuild,
@@ -27,7 +28,12 @@ export interface LoadConfigOutput {
 
 type Deps = Pick<
   PipelineDeps,
-  'events' | 'sourceHost' | 'planBuild' | 'allocateBuildNumber' | 'log'
+  | 'events'
+  | 'sourceHost'
+  | 'planBuild'
+  | 'customImagePlatform'
+  | 'allocateBuildNumber'
+  | 'log'
 >;
 
 /**
@@ -52,7 +58,14 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
   }
 
   const facts = await triggerFacts(build, deps.sourceHost);
-  const plan = deps.planBuild(config.text, triggerOf(build, facts));
+  const trigger = triggerOf(build, facts);
+  const first = deps.planBuild(config.text, trigger);
+  // A custom image's name does not say its platform: the registry does.
+  const imagePlatforms = first.kind === 'build' ? await platformsOf(first, deps) : {};
+  const plan =
+    Object.keys(imagePlatforms).length > 0
+      ? deps.planBuild(config.text, trigger, imagePlatforms)
+      : first;
   const warnings = plan.kind === 'rejected' ? [] : plan.warnings;
   const messages = warnings.map((w) =>
     newEvent('MessageAdded', {
@@ -81,7 +94,12 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
   }
 
   const number = await deps.allocateBuildNumber(repository, buildId);
-  const started = startedEvents(build, plan, { ...config, facts }, number);
+  const started = startedEvents(
+    build,
+    plan,
+    { ...config, facts, imagePlatforms },
+    number,
+  );
   await appendToBuild(deps.events, build, [...messages, ...started]);
   deps.log.info('build started', { buildId, number, jobs: plan.jobs.length });
 
@@ -95,7 +113,12 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
 function startedEvents(
   build: BuildView,
   plan: BuildPlan,
-  config: { path: string; text: string; facts: TriggerFacts },
+  config: {
+    path: string;
+    text: string;
+    facts: TriggerFacts;
+    imagePlatforms: Readonly<Record<string, Platform>>;
+  },
   number: number,
 ): TypedNewEvent<EventType>[] {
   const version = plan.versionFormat
@@ -107,12 +130,29 @@ function startedEvents(
       configPath: config.path,
       configText: config.text,
       triggerFacts: config.facts,
+      ...(Object.keys(config.imagePlatforms).length > 0 && {
+        imagePlatforms: config.imagePlatforms,
+      }),
       jobs: plan.jobs.map((j) => ({ jobId: j.id, name: j.name, image: j.image })),
       versionFormat: plan.versionFormat,
       warnings: plan.warnings.length,
     }),
     newEvent('BuildStarted', { number, version }),
   ];
+}
+
+/** The platforms of the custom images the plan's jobs name, by image key. */
+async function platformsOf(
+  plan: BuildPlan,
+  deps: Pick<Deps, 'customImagePlatform'>,
+): Promise<Record<string, Platform>> {
+  const platforms: Record<string, Platform> = {};
+  for (const name of new Set(plan.jobs.map((j) => j.image))) {
+    const platform = await deps.customImagePlatform(name);
+    if (platform) platforms[imageKey(name)] = platform;
+  }
+
+  return platforms;
 }
 
 /**

@@ -24,10 +24,14 @@ export const mainPhaseStates: readonly PhaseState[] = [
   { state: 'RunAfterTest', phase: 'after_test' },
 ];
 
-/** The closing phases: on_success or on_failure, then on_finish. */
+/**
+ * The closing phases: on_success or on_failure; for a baking job,
+ * on_image_bake (which ends by removing the clone folder); then on_finish.
+ */
 export const closingPhaseStates = {
   onSuccess: { state: 'RunOnSuccess', phase: 'on_success' },
   onFailure: { state: 'RunOnFailure', phase: 'on_failure' },
+  onImageBake: { state: 'RunOnImageBake', phase: 'on_image_bake' },
   onFinish: { state: 'RunOnFinish', phase: 'on_finish' },
 } as const satisfies Record<string, PhaseState>;
 
@@ -47,7 +51,15 @@ export const taskStateNames = {
   finishJob: 'FinishJob',
   terminateBuildRunners: 'TerminateBuildRunners',
   finishBuild: 'FinishBuild',
+  decideBake: 'DecideBake',
+  createImage: 'CreateImage',
+  awaitImage: 'AwaitImage',
+  registerImage: 'RegisterImage',
+  recordBakeFailed: 'RecordBakeFailed',
 } as const;
+
+/** The variable that names the image a job bakes, set statically or by a script. */
+export const bakeImageVariable = 'APPVEYOR_BAKE_IMAGE';
 
 /** The state names that wait for a task token (the phases). */
 export const callbackStateNames: readonly string[] = phaseStates.map((p) => p.state);

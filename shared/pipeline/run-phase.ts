@@ -34,7 +34,11 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const { buildId, jobId, runnerId, phase, taskToken } = phaseInput.parse(input);
   const build = await readBuild(deps.events, buildId);
   const job = jobOf(build, replan(build, deps.planBuild), jobId);
-  const hasWork = phase === 'clone' || job.phases.some((p) => p.name === phase);
+  // Clone always has work, and so has on_image_bake: it removes the clone folder.
+  const hasWork =
+    phase === 'clone' ||
+    phase === 'on_image_bake' ||
+    job.phases.some((p) => p.name === phase);
   if (!hasWork) {
     await deps.callbacks.succeed(taskToken, { phase, skipped: true });
     return;

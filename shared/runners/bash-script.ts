@@ -125,6 +125,16 @@ function pwshParts(): string[] {
 
 function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
   const commands = phase.commands.flatMap(commandLines);
+  // A baking job's clone folder is not part of its image (DESIGN §2).
+  if (phase.name === 'on_image_bake') {
+    return [
+      ...commands,
+      ...internal(
+        'remove the clone folder $APPVEYOR_BUILD_FOLDER before the image',
+        'cd -- "$HOME" && rm -rf -- "$APPVEYOR_BUILD_FOLDER"',
+      ),
+    ];
+  }
   if (phase.name !== 'clone') return commands;
   if (commands.length > 0) {
     return [

@@ -83,6 +83,21 @@ export function powershellPhaseScript(
 
 function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
   const commands = phase.commands.flatMap(commandLines);
+  // A baking job's clone folder is not part of its image (DESIGN §2).
+  if (phase.name === 'on_image_bake') {
+    const remove =
+      'Set-Location -LiteralPath $HOME; ' +
+      'Remove-Item -Recurse -Force -LiteralPath $env:APPVEYOR_BUILD_FOLDER';
+
+    return [
+      ...commands,
+      ...step(
+        'remove the clone folder $env:APPVEYOR_BUILD_FOLDER before the image',
+        remove,
+        '0',
+      ),
+    ];
+  }
   if (phase.name !== 'clone') return commands;
   if (commands.length > 0) {
     const cd = 'Set-Location -LiteralPath $env:APPVEYOR_BUILD_FOLDER';

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { GitSourceHost } from '../../local/git-source-host.ts';
+import { LocalImages } from '../../local/local-images.ts';
 import { localPipelineOrchestrator } from '../../local/orchestrator.ts';
 import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
@@ -24,7 +25,8 @@ import { planBuild } from '../../shared/config/planner.ts';
 import { buildStream } from '../../shared/events/catalogue/streams.ts';
 import { newEvent } from '../../shared/events/catalogue.ts';
 import type { StoredEvent } from '../../shared/events/store.ts';
-import { defaultCatalog } from '../../shared/images/catalog.ts';
+import { defaultCatalog, defaultImageSettings } from '../../shared/images/catalog.ts';
+import { customPlatform } from '../../shared/images/custom-platform.ts';
 import { resolveImage } from '../../shared/images/resolve.ts';
 import { completePhase, type PipelineDeps } from '../../shared/pipeline/index.ts';
 import { phaseScriptGenerator } from '../../shared/pipeline/phase-scripts.ts';
@@ -52,6 +54,7 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
   const pipelineTableName = `e2e-pipeline-${ulid().toLowerCase()}`;
   await createPipelineTable(client, pipelineTableName);
   const callbacks = new LocalTaskCallbacks();
+  const images = new LocalImages({ stateDir: stateFolder, events: store });
   const processGroups = new Set<number>();
   const fleet = new LocalRunnerFleet({
     stateFolder,
@@ -61,6 +64,7 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
     events: store,
     sourceHost: new GitSourceHost(() => origin),
     planBuild: (text, trigger) => planBuild(text, trigger),
+    customImagePlatform: (name) => customPlatform(images.registry, name),
     allocateBuildNumber: (repo, buildId) => allocateBuildNumber(store, repo, buildId),
     resolveImage: (name) =>
       resolveImage(name, {
@@ -85,6 +89,12 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
       decryption: noKeyDecryption,
     }),
     settings: { installationMaxJobs: 4, ...settings },
+    bake: {
+      registry: images.registry,
+      store: images.store,
+      settings: defaultImageSettings,
+      wait: { timeoutMs: 10_000, intervalMs: 50 },
+    },
     log: { info: () => undefined, warn: () => undefined },
     now: () => new Date(),
   };

@@ -55,6 +55,11 @@ export interface BuildEventData {
       readonly image: string;
     }[];
     readonly versionFormat: string;
+    /**
+     * The platforms of the custom images the jobs name, by image key, as
+     * the registry knew them: later tasks plan again with the same ones.
+     */
+    readonly imagePlatforms?: Readonly<Record<string, 'linux' | 'windows' | 'macos'>>;
     /** How many warnings the config produced (the messages are MessageAdded events). */
     readonly warnings: number;
   };
@@ -94,6 +99,11 @@ export interface BuildEventData {
     readonly jobId: string;
     readonly name: string;
     readonly secure?: boolean;
+    /**
+     * The value, kept for APPVEYOR_BAKE_IMAGE only: it names an image, is
+     * never secret, and the bake decision needs it.
+     */
+    readonly value?: string;
   };
   /** A line for people: a config warning, why a bake did not happen, ... */
   MessageAdded: {
