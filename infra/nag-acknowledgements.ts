@@ -53,6 +53,7 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       'terminate-runner',
       'terminate-build-runners',
       'reaper',
+      'create-image',
     ].map((entry) => ({
       scope: fn(entry),
       id: iam5(`${instances}:instance/*`),
@@ -77,6 +78,7 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       reason:
         "RunInstances creates the runner's network interface, whose id is unknown before",
     },
+    ...imagingAcknowledgements(fn),
     {
       scope: runners.role,
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
@@ -97,6 +99,36 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       reason: "This queue is itself the projector's dead-letter queue",
     },
   ];
+}
+
+/** The bake Lambdas' findings: AMIs and snapshots get their ids only when created. */
+function imagingAcknowledgements(
+  fn: (entry: string) => IConstruct,
+): NagAcknowledgement[] {
+  const entries = ['create-image', 'await-image', 'register-image', 'record-bake-failed'];
+  const regional = 'arn:<AWS::Partition>:ec2:<AWS::Region>:';
+
+  return entries.flatMap((entry) => [
+    {
+      scope: fn(entry),
+      id: `AwsSolutions-IAM5[Resource::${regional}:image/*]`,
+      reason:
+        'A baked AMI gets its id from CreateImage; tags and deletes follow the ' +
+        'bakehouse:image tag the bake writes',
+    },
+    {
+      scope: fn(entry),
+      id: `AwsSolutions-IAM5[Resource::${regional}:snapshot/*]`,
+      reason: "An AMI's snapshots get their ids from CreateImage, like the AMI itself",
+    },
+    {
+      scope: fn(entry),
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeImages, DescribeSnapshots, DescribeInstances and the account-wide ' +
+        'image block public access accept no resource ARN',
+    },
+  ]);
 }
 
 /** The projector's findings, all from CDK's own grants in the event store construct. */

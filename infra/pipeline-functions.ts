@@ -153,7 +153,7 @@ export class PipelineFunctionSet extends Construct {
       BakehouseFunction,
     ];
     for (const f of [createImage, awaitImage, registerImage, recordBakeFailed]) {
-      this.#allowImaging(f.role);
+      this.#allowImaging(f.role, f === createImage);
     }
 
     this.tasks = {
@@ -310,14 +310,16 @@ export class PipelineFunctionSet extends Construct {
    * image and its snapshots, looking images up, and deleting what a failed
    * bake or retention leaves; runners' tags tell which versions are in use.
    */
-  #allowImaging(role: iam.IRole): void {
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ec2:CreateImage'],
-        resources: [this.#arn('ec2', 'instance/*')],
-        conditions: this.#managedRunners(),
-      }),
-    );
+  #allowImaging(role: iam.IRole, capture: boolean): void {
+    if (capture) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateImage'],
+          resources: [this.#arn('ec2', 'instance/*')],
+          conditions: this.#managedRunners(),
+        }),
+      );
+    }
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [

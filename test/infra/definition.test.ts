@@ -78,10 +78,24 @@ describe('the build state machine definition', () => {
     );
   });
 
-  it('places the bake between on_success and on_finish', () => {
-    expect(states.get('RunOnSuccess')?.Next).toBe('BakeImage');
-    expect(states.get('BakeImage')?.Next).toBe('RunOnFinish');
-    expect(states.get('RunOnFinish')?.Next).toBe('TerminateRunner');
+  it('runs on_image_bake after on_success and creates the image after on_finish', () => {
+    const requested = states.get('BakeRequested');
+    const bakeImage = states.get('BakeImage');
+    const choices = (state: typeof requested) =>
+      (state?.Choices as { Next: string }[]).map((c) => c.Next);
+
+    expect(states.get('RunOnSuccess')?.Next).toBe('DecideBake');
+    expect(states.get('DecideBake')?.Next).toBe('BakeRequested');
+    expect(choices(requested)).toEqual(['RunOnImageBake']);
+    expect(requested?.Default).toBe('RunOnFinish');
+    expect(states.get('RunOnImageBake')?.Next).toBe('RunOnFinish');
+    expect(states.get('RunOnFinish')?.Next).toBe('BakeImage');
+    expect(choices(bakeImage)).toEqual(['RecordBakeFailed', 'CreateImage']);
+    expect(bakeImage?.Default).toBe('TerminateRunner');
+    expect(states.get('CreateImage')?.Next).toBe('AwaitImage');
+    expect(states.get('AwaitImage')?.Next).toBe('RegisterImage');
+    expect(states.get('RegisterImage')?.Next).toBe('TerminateRunner');
+    expect(states.get('RecordBakeFailed')?.Next).toBe('TerminateRunner');
   });
 
   it('ends every runner of the build when the Map itself fails', () => {
