@@ -1,5 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
+import { LocalImages } from '../../local/local-images.ts';
 import {
   createPipelineTable,
   DynamoDbJobSlots,
@@ -9,6 +13,7 @@ import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
 import { planBuild } from '../../shared/config/planner.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import { defaultImageSettings } from '../../shared/images/catalog.ts';
 import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
 import type { TaskCallbacks } from '../../shared/ports/runner-fleet.ts';
 import { freshStore, localClient } from '../events/support.ts';
@@ -56,6 +61,10 @@ export function pipelineDeps(
   overrides: Partial<PipelineDeps> = {},
 ): PipelineDeps & { callbacks: RecordingCallbacks } {
   const callbacks = new RecordingCallbacks();
+  const images = new LocalImages({
+    stateDir: mkdtempSync(join(tmpdir(), 'bakehouse-pipeline-')),
+    events: tables.store,
+  });
 
   return {
     events: tables.store,
@@ -67,6 +76,7 @@ export function pipelineDeps(
     },
     planBuild: (text, trigger) =>
       planBuild(text, trigger, { defaultImage: 'Ubuntu2204' }),
+    customImagePlatform: async () => undefined,
     allocateBuildNumber: (repo, buildId) =>
       allocateBuildNumber(tables.store, repo, buildId),
     resolveImage: async (name) => ({
@@ -86,6 +96,12 @@ export function pipelineDeps(
       script: `echo ${request.phase}`,
     }),
     settings: { installationMaxJobs: 10, phaseTimeoutSeconds: 600 },
+    bake: {
+      registry: images.registry,
+      store: images.store,
+      settings: defaultImageSettings,
+      wait: { timeoutMs: 1_000, intervalMs: 10 },
+    },
     log: { info: () => undefined, warn: () => undefined },
     now: () => new Date('2026-12-03T12:00:00.000Z'),
     ...overrides,
