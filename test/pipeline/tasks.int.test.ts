@@ -4,6 +4,7 @@ import { finishBuild } from '../../shared/pipeline/finish-build.ts';
 import { finishJob } from '../../shared/pipeline/finish-job.ts';
 import { launchRunner } from '../../shared/pipeline/launch-runner.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
+import { phaseStates } from '../../shared/pipeline/names.ts';
 import { runPhase } from '../../shared/pipeline/run-phase.ts';
 import { terminateRunner } from '../../shared/pipeline/terminate-runner.ts';
 import {
@@ -129,8 +130,10 @@ describe('the pipeline tasks on DynamoDB Local', () => {
 
     expect(runner).toEqual({ runnerId: 'i-0abc' });
     expect(again).toEqual(runner);
-    // 12 phase states x 600 s + 30 min, from 12:00.
-    expect(launched).toEqual(['2026-12-03T14:30:00.000Z']);
+    // Every phase state's 600 s, and half an hour for boot and termination.
+    const lifetimeMs = (phaseStates.length * 600 + 30 * 60) * 1000;
+    const expiry = new Date(Date.parse('2026-12-03T12:00:00.000Z') + lifetimeMs);
+    expect(launched).toEqual([expiry.toISOString()]);
   });
 
   it('completes a phase with no commands at once, without a runner command', async () => {

@@ -1,0 +1,201 @@
+import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
+import { Duration } from 'aws-cdk-lib';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeDefinition } from '../../infra/definition.ts';
+import { failLostRunner } from '../../shared/pipeline/runner-lost.ts';
+import { motoPipeline } from './moto-pipeline.ts';
+
+type Pipeline = Awaited<ReturnType<typeof motoPipeline>>;
+
+const yaml = (...lines: string[]) => `${lines.join('\n')}\n`;
+const twoJobs = yaml(
+  'image: Ubuntu2204',
+  'environment:',
+  '  matrix:',
+  '    - FLAVOUR: one',
+  '    - FLAVOUR: two',
+  'install:',
+  '  - make deps',
+  'build_script:',
+  '  - make',
+  'on_finish:',
+  '  - echo done',
+);
+const job = (id: string, lines: string[]) =>
+  lines
+    .filter((l) => l.split(':')[1] === id)
+    .map((l) =>
+      l
+        .split(':')
+        .filter((_, i) => i !== 1)
+        .join(':'),
+    );
+
+describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
+  let pipeline: Pipeline;
+  let lastBuild: string | undefined;
+  beforeAll(async () => {
+    pipeline = await motoPipeline(synthesizeDefinition());
+  });
+  afterEach(async () => {
+    if (lastBuild) expect(await pipeline.running(lastBuild)).toEqual([]);
+    lastBuild = undefined;
+  });
+
+  it('runs a two-job matrix to success, each job on its own runner', async () => {
+    const { buildId, lines } = await pipeline.build(twoJobs);
+    lastBuild = buildId;
+
+    for (const id of ['1', '2']) {
+      expect(job(id, lines)).toEqual([
+        'RunnerLaunched',
+        'PhaseStarted:clone',
+        'PhaseFinished:clone:success',
+        'PhaseStarted:install',
+        'PhaseFinished:install:success',
+        'PhaseStarted:build_script',
+        'PhaseFinished:build_script:success',
+        'PhaseStarted:on_finish',
+        'PhaseFinished:on_finish:success',
+        'RunnerTerminated',
+        'JobFinished:success',
+      ]);
+    }
+    expect(await pipeline.runners(buildId)).toHaveLength(2);
+    expect(lines.at(-1)).toBe('BuildFinished:success');
+  });
+
+  it('runs on_failure and on_finish after a failing install, bakes nothing, ends the runner', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'install:',
+      '  - make deps',
+      'on_failure:',
+      '  - echo sorry',
+      'on_finish:',
+      '  - echo done',
+    );
+
+    const { buildId, lines } = await pipeline.build(config, {
+      script: (c) => (c.phase === 'install' ? 'failed' : 'succeeded'),
+    });
+    lastBuild = buildId;
+
+    expect(job('1', lines)).toEqual([
+      'RunnerLaunched',
+      'PhaseStarted:clone',
+      'PhaseFinished:clone:success',
+      'PhaseStarted:install',
+      'PhaseFinished:install:failed',
+      'PhaseStarted:on_failure',
+      'PhaseFinished:on_failure:success',
+      'PhaseStarted:on_finish',
+      'PhaseFinished:on_finish:success',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    expect(lines.some((l) => l.startsWith('Bake'))).toBe(false);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('fails the job of a runner that never registers with SSM, after the state retries', async () => {
+    const { buildId, lines } = await pipeline.build(
+      twoJobs.replace(/ {2}matrix:\n.*\n.*\n/, ''),
+      {
+        script: () => 'not-ready',
+      },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines)).toEqual([
+      'RunnerLaunched',
+      'PhaseStarted:clone',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    const retried = pipeline.orchestrator
+      .eventLog(buildId)
+      .filter((e) => e.type === 'StateRetried');
+    expect(retried).toHaveLength(12);
+  });
+
+  it('ends a runner that disappears mid-phase at once, through its EC2 state change', async () => {
+    const { buildId, lines } = await pipeline.build(
+      yaml('image: Ubuntu2204', 'install:', '  - sleep 600'),
+      {
+        script: (c) => (c.phase === 'install' ? 'hang' : 'succeeded'),
+        during: async (id) => {
+          await pipeline.until(id, 'PhaseStarted:1:install');
+          const [runnerId = ''] = await pipeline.runners(id);
+          await pipeline.ec2.send(
+            new TerminateInstancesCommand({ InstanceIds: [runnerId] }),
+          );
+          // What EventBridge hands the lost-runner Lambda for that termination.
+          await failLostRunner(runnerId, 'shutting-down', pipeline.deps);
+        },
+      },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines).slice(-3)).toEqual([
+      'PhaseStarted:install',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('fails a job whose runner cannot be launched, with no runner left', async () => {
+    const { buildId, lines } = await pipeline.build(
+      yaml('image: Ubuntu2204', 'install:', '  - make deps'),
+      {
+        launchFails: true,
+      },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines)).toEqual(['JobFinished:failed']);
+    expect(await pipeline.runners(buildId)).toEqual([]);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('stops a fast_finish matrix when a job fails, ending the other runner', async () => {
+    const config = `matrix:\n  fast_finish: true\n${twoJobs}`;
+
+    const { buildId, lines } = await pipeline.build(config, {
+      script: (c) =>
+        c.phase !== 'install' ? 'succeeded' : c.jobId === '1' ? 'failed' : 'hang',
+      during: async (id) => pipeline.until(id, 'PhaseStarted:2:install'),
+    });
+    lastBuild = buildId;
+
+    expect(job('1', lines).slice(-2)).toEqual(['RunnerTerminated', 'JobFinished:failed']);
+    expect(job('2', lines).slice(-2)).toEqual([
+      'RunnerTerminated',
+      'JobFinished:cancelled',
+    ]);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+});
+
+describe('the synthesized pipeline with a short phase timeout, on moto', () => {
+  it('fails a phase past its timeout and ends its runner', async () => {
+    const pipeline = await motoPipeline(
+      synthesizeDefinition({ phaseTimeout: Duration.seconds(2) }),
+    );
+
+    const { buildId, lines } = await pipeline.build(
+      yaml('image: Ubuntu2204', 'install:', '  - sleep 600'),
+      {
+        script: (c) => (c.phase === 'install' ? 'hang' : 'succeeded'),
+      },
+    );
+
+    expect(job('1', lines).slice(-3)).toEqual([
+      'PhaseStarted:install',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    expect(await pipeline.running(buildId)).toEqual([]);
+  });
+});
