@@ -16,10 +16,12 @@ export interface FinishJobOutput {
 
 /**
  * The job's status from the failure caught in its state: none, or an
- * `exit 0`, is a success; anything else fails it. A failing finalizer
- * (on_failure, on_finish) does not change it.
+ * `exit 0`, is a success; anything else fails it, and so does a failed bake
+ * (its owner expects an image). A failing finalizer (on_failure, on_finish)
+ * does not change it.
  */
 export function jobStatus(state: JobState): JobStatus {
+  if (state.bakeFailure) return 'failed';
   const error = state.failure?.Error;
   if (error === undefined || error === pipelineErrors.jobExitedGreen) return 'success';
 

@@ -32,6 +32,8 @@ export const jobInput = z.object({
   ),
   runner: z.optional(z.object({ runnerId: id })),
   failure: z.optional(caughtError),
+  /** Why the job's bake failed, caught by the bake states. */
+  bakeFailure: z.optional(caughtError),
   finalizeFailure: z.optional(caughtError),
 });
 
