@@ -82,7 +82,7 @@ describe('the build state machine definition', () => {
     const requested = states.get('BakeRequested');
     const bakeImage = states.get('BakeImage');
     const choices = (state: typeof requested) =>
-      (state?.Choices as { Next: string }[]).map((c) => c.Next);
+      ((state?.Choices ?? []) as { Next: string }[]).map((c) => c.Next);
 
     expect(states.get('RunOnSuccess')?.Next).toBe('DecideBake');
     expect(states.get('DecideBake')?.Next).toBe('BakeRequested');
