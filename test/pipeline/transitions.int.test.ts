@@ -1,0 +1,54 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { synthesizeDefinition } from '../../infra/definition.ts';
+import { motoPipeline } from './moto-pipeline.ts';
+
+/** The figures README.md's "AWS costs" section gives; this test keeps them true. */
+const perBuild = 5;
+const perJob = 22;
+
+const matrix = (jobs: number, phases: string[]) =>
+  [
+    'image: Ubuntu2204',
+    'environment:',
+    '  matrix:',
+    ...Array.from({ length: jobs }, (_, i) => `    - JOB: "${i + 1}"`),
+    ...phases.flatMap((phase) => [`${phase}:`, '  - echo work']),
+    '',
+  ].join('\n');
+
+describe('state transitions per build, counted from local executions', () => {
+  let pipeline: Awaited<ReturnType<typeof motoPipeline>>;
+  beforeAll(async () => {
+    pipeline = await motoPipeline(synthesizeDefinition());
+  });
+
+  /** Billed transitions: every state entered, and every retry. */
+  async function transitions(config: string, failInstall = false): Promise<number> {
+    const { buildId } = await pipeline.build(config, {
+      script: (c) => (failInstall && c.phase === 'install' ? 'failed' : 'succeeded'),
+    });
+    const log = pipeline.orchestrator.eventLog(buildId);
+
+    return log.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried')
+      .length;
+  }
+
+  it('grows by a fixed number per job, whatever the phases have commands', async () => {
+    const counts = [];
+    for (const jobs of [1, 2, 3])
+      counts.push(await transitions(matrix(jobs, ['install'])));
+    const busier = await transitions(
+      matrix(1, ['install', 'build_script', 'test_script', 'on_finish']),
+    );
+
+    expect(counts).toEqual([1, 2, 3].map((jobs) => perBuild + perJob * jobs));
+    expect(busier).toBe(perBuild + perJob);
+  });
+
+  it('takes fewer transitions when a job fails early', async () => {
+    const failed = await transitions(matrix(1, ['install']), true);
+
+    expect(failed).toBeLessThan(perBuild + perJob);
+    expect(failed).toBe(19);
+  });
+});
