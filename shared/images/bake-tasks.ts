@@ -1,9 +1,11 @@
 import { z } from 'zod/mini';
+import type { JobPlan } from '../config/plan.ts';
 import { newEvent } from '../events/catalogue.ts';
 import type { EventStore } from '../events/store.ts';
 import {
   allOf,
   appendToBuild,
+  type BuildView,
   jobOf,
   readBuild,
   replan,
@@ -55,10 +57,7 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
     (e) => e.data.jobId === state.jobId,
   );
   const failed = state.failure || phases.some((e) => e.data.outcome !== 'success');
-  // The last value a script of this job gave the bake name, if any.
-  const setByScript = allOf(build, 'VariableSet')
-    .filter((e) => e.data.jobId === state.jobId && e.data.name === bakeVariable)
-    .at(-1)?.data.value;
+  const setByScript = bakeNameSetByScript(build, state.jobId);
   const variables: Record<string, string> = {};
   if (setByScript !== undefined) variables[bakeVariable] = setByScript;
 
@@ -84,6 +83,36 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   }
 
   return decision;
+}
+
+/**
+ * Why a failed job that asked for a bake (statically or from a script) does
+ * not bake; undefined when it asked for none. A failed job never reaches
+ * DecideBake, so FinishJob records this for it.
+ */
+export function failedJobBakeReason(
+  build: BuildView,
+  job: JobPlan,
+  jobId: string,
+): string | undefined {
+  const setByScript = bakeNameSetByScript(build, jobId);
+  if (setByScript === undefined && !job.bake.staticName) return undefined;
+  const variables: Record<string, string> =
+    setByScript === undefined ? {} : { [bakeVariable]: setByScript };
+  // A failed job is refused before the operator's settings are looked at.
+  const decision = shouldBake('failed', job.bake, variables, build.requested, {
+    allowSameRepositoryPullRequestBakes: false,
+    catalog: [],
+  });
+
+  return decision.bake ? undefined : decision.reason;
+}
+
+/** The last value a script of the job gave the bake name, if any. */
+function bakeNameSetByScript(build: BuildView, jobId: string): string | undefined {
+  return allOf(build, 'VariableSet')
+    .filter((e) => e.data.jobId === jobId && e.data.name === bakeVariable)
+    .at(-1)?.data.value;
 }
 
 /** CreateImage, after on_finish: captures the runner; a retry finds the same image. */
@@ -170,6 +199,8 @@ export async function registerImage(
 /**
  * RecordBakeFailed: deletes what the bake half made, records BakeFailed and
  * leaves the current version current. The runner is terminated next.
+ * Known shortcoming: when CreateImage itself fails after the store began the
+ * image, the state holds no ref, so that image is left in the store.
  */
 export async function recordBakeFailed(input: unknown, deps: BakeDeps): Promise<void> {
   const state = bakeInput.parse(input);

@@ -1,5 +1,6 @@
 import type { JobStatus } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
+import { failedJobBakeReason } from '../images/bake-tasks.ts';
 import { allOf, appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { type JobState, jobInput } from './inputs.ts';
@@ -44,7 +45,13 @@ export async function finishJob(input: unknown, deps: Deps): Promise<FinishJobOu
   const recorded = allOf(build, 'JobFinished').some((e) => e.data.jobId === jobId);
   if (!recorded) {
     const allowedFailure = job.allowFailure;
+    // A failed bake already said why; a job that failed before it never decided.
+    const bakeSkipped = status === 'failed' && !state.bakeFailure;
+    const reason = bakeSkipped ? failedJobBakeReason(build, job, jobId) : undefined;
     await appendToBuild(deps.events, build, [
+      ...(reason
+        ? [newEvent('MessageAdded', { jobId, level: 'warning', message: reason })]
+        : []),
       newEvent('JobFinished', { jobId, status, allowedFailure }),
     ]);
   }
