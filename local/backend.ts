@@ -7,7 +7,9 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { projectorHandler } from '../functions/projector.ts';
 import { statusReactorHandler } from '../functions/status-reactor.ts';
 import { synthesizeDefinition } from '../infra/definition.ts';
+import { badgeHandler } from '../shared/api/badge.ts';
 import { readApiHandler } from '../shared/api/read-api.ts';
+import { writeApiHandler } from '../shared/api/write-api.ts';
 import { createDeliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { createPipelineTable } from '../shared/aws/pipeline-table.ts';
 import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
@@ -46,6 +48,10 @@ export interface BackendOptions {
   readonly port?: number;
   /** Where structured log lines go; default a Powertools Logger. */
   readonly logger?: Logger;
+  /** How long a phase may run before its runner kills it. Default 600 s. */
+  readonly phaseTimeoutSeconds?: number;
+  /** PATH of the local runners' phases; default this process's PATH. */
+  readonly runnerPath?: string;
 }
 
 /** The running embedded backend, and what a scenario or test needs of it. */
@@ -108,6 +114,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       events,
       pipelineTable: localTables.pipeline,
       logger,
+      phaseTimeoutSeconds: options.phaseTimeoutSeconds,
+      runnerPath: options.runnerPath,
     });
     stops.push(() => pipeline.stop());
     const orchestrator = new LocalOrchestrator({
@@ -168,6 +176,15 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         log: logger,
       }),
     );
+    const write = writeApiHandler({
+      ...pipeline.deps,
+      orchestrator,
+      images: pipeline.images.registry,
+      errorLog: logger,
+    });
+    http.mount('POST /api/*', write);
+    http.mount('DELETE /api/*', write);
+    http.mount('GET /badge/*', badgeHandler({ views: queries, log: logger }));
     writeFileSync(join(stateDir, 'endpoint'), `${http.url}\n`);
 
     await pipeline.recoverInterrupted();

@@ -1,12 +1,12 @@
 import './polyfill.ts';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import { synthesizeDefinition } from '../infra/definition.ts';
 import {
   callbackStateNames,
   type PipelineDeps,
   pipelineTasks,
 } from '../shared/pipeline/index.ts';
-import type { Orchestrator } from '../shared/ports/orchestrator.ts';
+import type { StoppableOrchestrator } from '../shared/ports/orchestrator.ts';
 import type { LocalTaskCallbacks } from './task-callbacks.ts';
 
 /** One event of an execution's log, as aws-local-stepfunctions reports it. */
@@ -38,12 +38,17 @@ export interface LocalOrchestratorOptions<D> {
 export type ExecutionStatus =
   | { readonly status: 'running' }
   | { readonly status: 'succeeded'; readonly output: unknown }
-  | { readonly status: 'failed'; readonly error: string; readonly cause: string };
+  | { readonly status: 'failed'; readonly error: string; readonly cause: string }
+  | { readonly status: 'aborted'; readonly cause: string };
 
 interface Execution {
   readonly events: ExecutionEvent[];
   status: ExecutionStatus;
   readonly done: Promise<void>;
+  readonly abort: () => void;
+  /** Task functions of this execution still running. */
+  readonly tasks: Set<Promise<unknown>>;
+  stopCause?: string;
 }
 
 /** Error raised when the definition has a Task state no local task is bound to. */
@@ -58,7 +63,7 @@ export class UnboundTaskStateError extends Error {
  * task token, so a waiting state's callback is matched by its local token
  * `<buildId>/<jobId>/<phase>`, derived from the state's input.
  */
-export class LocalOrchestrator<D> implements Orchestrator {
+export class LocalOrchestrator<D> implements StoppableOrchestrator {
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, Execution>();
   private readonly handlers: Record<string, (input: unknown) => Promise<unknown>>;
@@ -96,11 +101,30 @@ export class LocalOrchestrator<D> implements Orchestrator {
       status: { status: 'running' },
       done: Promise.all([collect(run.eventLogs, events), settle(run.result)]).then(
         ([, status]) => {
-          execution.status = status;
+          execution.status =
+            status.status === 'aborted'
+              ? { status: 'aborted', cause: execution.stopCause ?? '' }
+              : status;
         },
       ),
+      abort: run.abort,
+      tasks: new Set(),
     };
     this.executions.set(buildId, execution);
+  }
+
+  /**
+   * Aborts a running execution, then waits for the task functions it had
+   * started: the library stops at once, but a task already called runs on,
+   * and a runner it launches must be known before the caller terminates runners.
+   */
+  async stopBuild(buildId: string, cause: string): Promise<void> {
+    const execution = this.executions.get(buildId);
+    if (execution?.status.status !== 'running') return;
+    execution.stopCause = cause;
+    execution.abort();
+    await execution.done;
+    while (execution.tasks.size > 0) await Promise.allSettled([...execution.tasks]);
   }
 
   /** How many executions were started (a repeated build id starts none). */
@@ -139,13 +163,15 @@ export class LocalOrchestrator<D> implements Orchestrator {
       );
     }
     const { deps, callbacks } = this.options;
-    if (!this.options.callbackStates.includes(state)) return (input) => task(input, deps);
+    if (!this.options.callbackStates.includes(state)) {
+      return (input) => this.track(input, task(input, deps));
+    }
 
     return async (input) => {
       const { token, withToken } = localToken(state, input);
       const settled = callbacks.expect(token);
       try {
-        await task(withToken, deps);
+        await this.track(input, task(withToken, deps));
       } catch (error) {
         callbacks.forget(token);
         throw error;
@@ -153,6 +179,17 @@ export class LocalOrchestrator<D> implements Orchestrator {
 
       return settled;
     };
+  }
+
+  /** Counts a task's call against the execution of the build its input names. */
+  private track<T>(input: unknown, call: Promise<T>): Promise<T> {
+    const wrapped = input as { Payload?: { buildId?: unknown }; buildId?: unknown };
+    const buildId = wrapped?.Payload?.buildId ?? wrapped?.buildId;
+    const tasks = this.executions.get(String(buildId))?.tasks;
+    if (!tasks) return call;
+    tasks.add(call);
+
+    return call.finally(() => tasks.delete(call));
   }
 }
 
@@ -234,6 +271,7 @@ async function settle(result: Promise<unknown>): Promise<ExecutionStatus> {
   try {
     return { status: 'succeeded', output: await result };
   } catch (error) {
+    if (error instanceof ExecutionAbortedError) return { status: 'aborted', cause: '' };
     const cause = (error as { cause?: { name?: string; message?: string } }).cause;
 
     return {

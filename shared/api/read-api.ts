@@ -179,7 +179,7 @@ function routes(deps: ReadApiDeps): { path: string; answer: Answer }[] {
  * The request path without the stage: API Gateway puts a named stage in
  * front of the path; the `$default` stage and Function URLs do not.
  */
-function pathOf(event: APIGatewayProxyEventV2): string {
+export function pathOf(event: APIGatewayProxyEventV2): string {
   const stage = event.requestContext.stage;
   const path = event.rawPath;
   if (!stage || stage === '$default') return path;

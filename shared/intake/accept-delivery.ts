@@ -160,7 +160,7 @@ async function requestBuild(
 }
 
 /** The execution's input: the same for every retry of a delivery, so starts stay idempotent. */
-function executionInput(
+export function executionInput(
   buildId: string,
   request: BuildRequest,
   deliveryId: string,

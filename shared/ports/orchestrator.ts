@@ -9,3 +9,15 @@ export interface Orchestrator {
    */
   startBuild(buildId: string, input: Readonly<Record<string, unknown>>): Promise<void>;
 }
+
+/**
+ * An orchestrator that can also stop a build's execution, for an operator's
+ * cancel. Intake only starts builds, so it keeps the narrower port.
+ */
+export interface StoppableOrchestrator extends Orchestrator {
+  /**
+   * Stops the execution named after the build id, with the cause recorded
+   * on it. Stopping one that has ended, or was never started, is not an error.
+   */
+  stopBuild(buildId: string, cause: string): Promise<void>;
+}

@@ -60,12 +60,16 @@ export interface BuildView {
   readonly commitTitle: string;
   readonly author: string;
   readonly requestedAt: string;
+  /** The build this one builds again, for a rebuild. */
+  readonly rebuildOf?: string;
   status: 'requested' | 'running' | 'skipped' | BuildStatus;
   number?: number;
   version?: string;
   configPath?: string;
   configErrors?: { message: string; line: number; column: number }[];
   skipReason?: string;
+  /** Why the build ended so, when someone said (a cancelled build's reason). */
+  endReason?: string;
   startedAt?: string;
   finishedAt?: string;
   durationMs?: number;
@@ -173,6 +177,7 @@ export function applyBuildEvent(
         status: event.data.status,
         finishedAt: at,
         durationMs: elapsed(state.startedAt ?? state.requestedAt, at),
+        ...(event.data.reason !== undefined && { endReason: event.data.reason }),
       });
       break;
   }
@@ -198,6 +203,7 @@ function requested(data: KnownEventOf<'BuildRequested'>['data']): BuildView {
     commitTitle: (data.commit.message.split('\n')[0] ?? '').slice(0, 200),
     author: data.commit.author.name,
     requestedAt: data.requestedAt,
+    ...(data.rebuildOf !== undefined && { rebuildOf: data.rebuildOf }),
     status: 'requested',
     jobs: [],
     messages: [],

@@ -34,6 +34,11 @@ export interface BuildEventData {
     readonly deliveryId: string;
     /** ISO 8601 time the webhook arrived. */
     readonly requestedAt: string;
+    /**
+     * The build this one builds again (an operator's rebuild): same commit
+     * and trigger, a new build id. The delivery id stays the first build's.
+     */
+    readonly rebuildOf?: string;
   };
   /** The config was read and expanded into jobs. */
   ConfigLoaded: {
@@ -136,7 +141,11 @@ export interface BuildEventData {
     /** True when the job may fail without failing the build (`allow_failures`). */
     readonly allowedFailure: boolean;
   };
-  BuildFinished: { readonly status: BuildStatus };
+  BuildFinished: {
+    readonly status: BuildStatus;
+    /** Why the build ended so, when someone said: the reason given to a cancel. */
+    readonly reason?: string;
+  };
 }
 
 /** An image as a runner used it: a name, its version when custom, and its ref. */

@@ -1,0 +1,115 @@
+import { newEvent } from '../events/catalogue.ts';
+import { allOf, appendToBuild, lastOf } from '../pipeline/build-stream.ts';
+import type { BuildCommandDeps } from './deps.ts';
+import { BuildCommandRefusedError } from './errors.ts';
+import { readExistingBuild } from './read-build.ts';
+
+/** What a cancel did. */
+export interface CancelOutcome {
+  readonly buildId: string;
+  readonly status: 'cancelled';
+  readonly reason: string;
+  /** The runners this cancel terminated (none when repeated). */
+  readonly terminated: readonly string[];
+  /** True when the build had been cancelled before: nothing was done. */
+  readonly alreadyCancelled: boolean;
+}
+
+/** The reason recorded when the operator gives none. */
+export const defaultCancelReason = 'cancelled by an operator';
+
+type Deps = Pick<
+  BuildCommandDeps,
+  'events' | 'orchestrator' | 'fleet' | 'slots' | 'waiting' | 'log'
+>;
+
+/**
+ * Cancels a build: stops its execution first (so no state launches another
+ * runner), terminates the runners it still holds, gives its job slots back,
+ * and records RunnerTerminated, JobFinished `cancelled` for every open job
+ * and BuildFinished `cancelled` with the reason. Cancelling a cancelled build
+ * again changes nothing; a build that ended otherwise is refused.
+ */
+export async function cancelBuild(
+  buildId: string,
+  reason: string,
+  deps: Deps,
+): Promise<CancelOutcome> {
+  const before = await readExistingBuild(deps.events, buildId);
+  refuseEnded(before);
+  await deps.orchestrator.stopBuild(buildId, `Cancelled: ${reason}`);
+
+  // Tasks that ran while the execution stopped may have appended since.
+  const build = await readExistingBuild(deps.events, buildId);
+  const repeat = refuseEnded(build);
+  if (repeat) return repeat;
+  const said = `cancelled: ${reason}`;
+  const ended = new Set(allOf(build, 'RunnerTerminated').map((e) => e.data.runnerId));
+  const running = allOf(build, 'RunnerLaunched').filter(
+    (e) => !ended.has(e.data.runnerId),
+  );
+  for (const { data } of running) {
+    await deps.fleet.terminate(data.runnerId, said);
+    const waiting = await deps.waiting.get(data.runnerId);
+    if (waiting) await deps.waiting.clear(data.runnerId, waiting.phase);
+  }
+  await deps.slots.releaseBuild(buildId);
+
+  const finished = new Set(allOf(build, 'JobFinished').map((e) => e.data.jobId));
+  const jobs = lastOf(build, 'ConfigLoaded')?.data.jobs ?? [];
+  const open = jobs.filter((job) => !finished.has(job.jobId));
+  await appendToBuild(deps.events, build, [
+    ...running.map(({ data }) =>
+      newEvent('RunnerTerminated', {
+        jobId: data.jobId,
+        runnerId: data.runnerId,
+        reason: said,
+      }),
+    ),
+    ...open.map((job) =>
+      newEvent('JobFinished', {
+        jobId: job.jobId,
+        status: 'cancelled',
+        allowedFailure: false,
+      }),
+    ),
+    newEvent('BuildFinished', { status: 'cancelled', reason }),
+  ]);
+  const terminated = running.map((e) => e.data.runnerId);
+  deps.log.info('build cancelled', { buildId, reason, terminated });
+
+  return { buildId, status: 'cancelled', reason, terminated, alreadyCancelled: false };
+}
+
+/**
+ * The outcome of a repeated cancel when the build was cancelled already;
+ * throws for a build that ended otherwise; undefined while it runs.
+ */
+function refuseEnded(
+  build: Awaited<ReturnType<typeof readExistingBuild>>,
+): CancelOutcome | undefined {
+  const { buildId } = build;
+  const finished = lastOf(build, 'BuildFinished');
+  if (finished?.data.status === 'cancelled') {
+    const reason = finished.data.reason ?? defaultCancelReason;
+
+    return {
+      buildId,
+      status: 'cancelled',
+      reason,
+      terminated: [],
+      alreadyCancelled: true,
+    };
+  }
+  if (finished) {
+    throw new BuildCommandRefusedError(
+      `build ${buildId} already finished as ${finished.data.status}; ` +
+        'only a running build can be cancelled',
+    );
+  }
+  if (lastOf(build, 'BuildSkipped')) {
+    throw new BuildCommandRefusedError(`build ${buildId} was skipped; nothing runs`);
+  }
+
+  return undefined;
+}
