@@ -34,6 +34,8 @@ export interface LocalPipelineOptions {
   readonly logger: Logger;
   /** How long a phase may run locally. Default 600 s. */
   readonly phaseTimeoutSeconds?: number;
+  /** PATH of the runners' phases; default this process's PATH. */
+  readonly runnerPath?: string;
 }
 
 /** The pipeline's tasks and their local dependencies, ready for the orchestrator. */
@@ -72,6 +74,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
   let deps: PipelineDeps | undefined;
   const fleet = new LocalRunnerFleet({
     stateFolder: stateDir,
+    path: options.runnerPath,
     onPhaseFinished: async (result) => {
       if (deps) await completePhase(result, deps);
     },
