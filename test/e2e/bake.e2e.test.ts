@@ -91,9 +91,9 @@ describe('the bake through the embedded backend', () => {
 
     const build = await pushAndWait(backend, consumer);
 
-    const [launched] = dataOf(build, 'RunnerLaunched');
-    expect(launched?.image.name.toLowerCase()).toBe('shared-tools');
-    expect(launched?.image.version).toBe(1);
+    expect(dataOf(build, 'RunnerLaunched')).toMatchObject([
+      { image: { name: 'Shared-Tools', version: 1 } },
+    ]);
     expect(dataOf(build, 'PhaseFinished')).toContainEqual(
       expect.objectContaining({ phase: 'test_script', outcome: 'success' }),
     );
