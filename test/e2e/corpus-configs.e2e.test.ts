@@ -51,7 +51,10 @@ exec java -classpath "$APP_HOME/gradle/wrapper/gradle-wrapper.jar" \\
 
 /**
  * The specification: five Linux configs of the corpus, the files each is
- * committed with, and the result each must give on a local runner.
+ * committed with, and the result each must give on a local runner. The
+ * Ubuntu1804 and Ubuntu1604 configs are left out: the catalog has neither
+ * image, so their jobs fail at ResolveImage before any command runs, and the
+ * build's view says nothing of why (the cause is only in the execution).
  */
 const expectedResults: Readonly<Record<string, ExpectedResult>> = {
   selenide: {
