@@ -82,11 +82,11 @@ describe('CloudWatchPhaseLogs', () => {
       {
         ...request,
         offset: 8,
-        limit: 3,
+        limit: 4,
       },
     );
 
-    expect(chunk).toEqual({ text: 'th', nextOffset: 10 });
+    expect(chunk).toEqual({ text: 'thr', nextOffset: 11 });
   });
 
   it('reads empty while no pointer or no stream exists', async () => {
