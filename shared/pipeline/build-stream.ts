@@ -18,7 +18,12 @@ export interface BuildView {
   readonly requested: KnownEventOf<'BuildRequested'>['data'];
 }
 
-/** Reads the build stream; throws when it has no BuildRequested. */
+/**
+ * Reads the build stream; throws when it has no BuildRequested. Every task
+ * reads the whole stream: a 40-job matrix grows it to about a thousand
+ * events, which its last tasks each read again (no snapshot or per-job read
+ * bounds this yet).
+ */
 export async function readBuild(events: EventStore, buildId: string): Promise<BuildView> {
   const stream = await events.read(buildStream(buildId));
   const requested = stream.find((e) => isEvent(e, 'BuildRequested'));
@@ -102,11 +107,13 @@ export function jobOf(build: BuildView, plan: BuildPlan, jobId: string): JobPlan
   return job;
 }
 
-const conflictRetries = 8;
+/** Attempts of one append; the jobs of a 40-job matrix may all append at once. */
+const conflictAttempts = 200;
 
 /**
- * Appends events to the build stream after the version last seen, reading on
- * when another job of the build appended first (jobs run in parallel).
+ * Appends events to the build stream after the version last seen; when
+ * another job of the build appended first (jobs run in parallel), it waits a
+ * random moment, growing up to a second, and appends after that one.
  */
 export async function appendToBuild(
   events: EventStore,
@@ -122,11 +129,12 @@ export async function appendToBuild(
       });
       return;
     } catch (error) {
-      if (!(error instanceof StreamVersionConflictError) || attempt >= conflictRetries) {
+      if (!(error instanceof StreamVersionConflictError) || attempt >= conflictAttempts) {
         throw error;
       }
-      const later = await events.read(streamId, expectedVersion + 1);
-      expectedVersion = later.at(-1)?.version ?? expectedVersion;
+      expectedVersion = error.actualVersion;
+      const ceiling = Math.min(1_000, 5 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
   }
 }

@@ -35,7 +35,10 @@ export type PhaseScript = (command: PhaseCommand) => ScriptedOutcome;
  * for real) and the phase results of a scripted runner coming back through
  * completePhase, as the completion Lambda sends them on AWS.
  */
-export async function motoPipeline(definition: Record<string, unknown>) {
+export async function motoPipeline(
+  definition: Record<string, unknown>,
+  installationMaxJobs = 10,
+) {
   const ec2: EC2Client = motoEc2(inject('motoEndpoint'));
   const network: MotoNetwork = await motoNetwork(ec2, inject('motoEndpoint'));
   const tables: PipelineTables = await pipelineTables('moto-pipeline');
@@ -54,7 +57,9 @@ export async function motoPipeline(definition: Record<string, unknown>) {
   let script: PhaseScript = () => 'succeeded';
   let launchFails = false;
   const callbacks = new LocalTaskCallbacks();
-  const base = pipelineDeps(tables, undefined);
+  const base = pipelineDeps(tables, undefined, {
+    settings: { installationMaxJobs, phaseTimeoutSeconds: 600 },
+  });
   const deps: LocalPipelineDeps = {
     ...base,
     callbacks,

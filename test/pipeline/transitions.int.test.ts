@@ -22,27 +22,40 @@ describe('state transitions per build, counted from local executions', () => {
     pipeline = await motoPipeline(synthesizeDefinition());
   });
 
+  let largestState = 0;
+
   /** Billed transitions: every state entered, and every retry. */
   async function transitions(config: string, failInstall = false): Promise<number> {
     const { buildId } = await pipeline.build(config, {
       script: (c) => (failInstall && c.phase === 'install' ? 'failed' : 'succeeded'),
     });
     const log = pipeline.orchestrator.eventLog(buildId);
+    const payloads = log.flatMap((e) =>
+      'state' in e ? [e.state.input, e.state.output] : [],
+    );
+    const sizes = payloads.map((p) => Buffer.byteLength(JSON.stringify(p ?? null)));
+    largestState = Math.max(...sizes);
 
     return log.filter((e) => e.type === 'StateEntered' || e.type === 'StateRetried')
       .length;
   }
 
-  it('grows by a fixed number per job, whatever the phases have commands', async () => {
-    const counts = [];
-    for (const jobs of [1, 2, 3])
+  it('grows by a fixed number per job, whatever the phases, with small states', async () => {
+    const counts: number[] = [];
+    const largest: number[] = [];
+    for (const jobs of [1, 2, 3]) {
       counts.push(await transitions(matrix(jobs, ['install'])));
+      largest.push(largestState);
+    }
     const busier = await transitions(
       matrix(1, ['install', 'build_script', 'test_script', 'on_finish']),
     );
 
     expect(counts).toEqual([1, 2, 3].map((jobs) => perBuild + perJob * jobs));
     expect(busier).toBe(perBuild + perJob);
+    // The largest state grows by one job reference per job: 40 jobs stay under 8 KB.
+    const [, two = 0, three = 0] = largest;
+    expect(three + 37 * (three - two)).toBeLessThan(8 * 1024);
   });
 
   it('takes fewer transitions when a job fails early', async () => {
