@@ -54,11 +54,7 @@ export class LocalImageStore implements ImageStore {
 
   /** Snapshots the runner, leaving out its clone folder; a repeat returns the first. */
   async capture(request: ImageCaptureRequest): Promise<string> {
-    const ref = join(
-      this.versions,
-      imageSlug(request.imageName),
-      `${request.buildId}-${request.jobId}`,
-    );
+    const ref = this.refOf(request);
     if (existsSync(join(ref, manifestFile))) return ref;
 
     const runner = new RunnerLayout(this.options.stateFolder, request.runnerId).folder;
@@ -80,6 +76,23 @@ export class LocalImageStore implements ImageStore {
     return ref;
   }
 
+  /** The snapshot folder of a bake, when the bake began one (even a partial one). */
+  async find(
+    request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>,
+  ): Promise<string | undefined> {
+    const ref = this.refOf(request);
+
+    return existsSync(ref) || existsSync(`${ref}.partial`) ? ref : undefined;
+  }
+
+  private refOf(request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>) {
+    return join(
+      this.versions,
+      imageSlug(request.imageName),
+      `${request.buildId}-${request.jobId}`,
+    );
+  }
+
   /** Available once its manifest is written; a capture is complete when it returns. */
   async state(ref: string): Promise<StoredImageState> {
     if (existsSync(join(ref, manifestFile))) return { state: 'available' };
@@ -94,6 +107,7 @@ export class LocalImageStore implements ImageStore {
 
   /** Removes a snapshot and every blob no other snapshot shares. */
   async delete(ref: string): Promise<void> {
+    await rm(`${ref}.partial`, { recursive: true, force: true });
     const entries = await this.readManifest(ref).catch(() => []);
     await rm(ref, { recursive: true, force: true });
     const blobs = new Set(entries.flatMap((e) => (e.kind === 'file' ? [e.blob] : [])));

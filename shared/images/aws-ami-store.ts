@@ -97,6 +97,13 @@ export class AwsAmiStore implements ImageStore {
   }
 
   /** The AMI's state; an AMI not yet visible (eventual consistency) is pending. */
+  /** The AMI of the bake, by its name, whatever its state. */
+  async find(
+    request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>,
+  ): Promise<string | undefined> {
+    return (await this.findByName(amiName(request)))?.ImageId;
+  }
+
   async state(ref: string): Promise<StoredImageState> {
     const image = await this.describe(ref);
     const state = image?.State ?? 'pending';

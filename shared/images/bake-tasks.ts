@@ -198,15 +198,18 @@ export async function registerImage(
 
 /**
  * RecordBakeFailed: deletes what the bake half made, records BakeFailed and
- * leaves the current version current. The runner is terminated next.
- * Known shortcoming: when CreateImage itself fails after the store began the
- * image, the state holds no ref, so that image is left in the store.
+ * leaves the current version current. The runner is terminated next. When
+ * CreateImage itself failed, the state holds no ref: the store finds what the
+ * bake began by its name, build and job.
  */
 export async function recordBakeFailed(input: unknown, deps: BakeDeps): Promise<void> {
   const state = bakeInput.parse(input);
   const { buildId, jobId } = state;
   const reason = state.bakeFailure?.Cause ?? state.bakeFailure?.Error ?? 'unknown';
-  const ref = state.bakedImage?.ref;
+  const name = state.bake?.name;
+  const ref =
+    state.bakedImage?.ref ??
+    (name ? await deps.store.find({ imageName: name, buildId, jobId }) : undefined);
   if (ref) {
     await deps.store.delete(ref).catch((error: unknown) => {
       deps.log.warn('half-made image not deleted', {

@@ -39,6 +39,13 @@ export interface ImageStore {
    * build and job: a retried bake gets the image it already started.
    */
   capture(request: ImageCaptureRequest): Promise<string>;
+  /**
+   * The ref of the image a bake (name, build, job) began, complete or not;
+   * undefined when it began none. A failed bake deletes what it finds.
+   */
+  find(
+    request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>,
+  ): Promise<string | undefined>;
   /** The state of an image; an image not yet visible is pending. */
   state(ref: string): Promise<StoredImageState>;
   /** Records the registry version on the stored image (a tag on AWS). */

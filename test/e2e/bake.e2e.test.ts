@@ -151,10 +151,11 @@ describe('the bake through the embedded backend', () => {
     await pushAndWait(backend, project);
     const store = backend.pipeline.images.store;
     const capture = store.capture;
+    let halfMade = '';
     store.capture = async (request) => {
       store.capture = capture;
-      const ref = await capture.call(store, request);
-      throw new Error(`the disk went away after writing ${ref}`);
+      halfMade = await capture.call(store, request);
+      throw new Error(`the disk went away after writing ${halfMade}`);
     };
 
     const build = await pushAndWait(backend, project).finally(() => {
@@ -170,6 +171,8 @@ describe('the bake through the embedded backend', () => {
     const image = await backend.pipeline.images.registry.load('bake-midway');
     expect(image?.current).toBe(1);
     expect(image?.versions.map((v) => v.version)).toEqual([1]);
+    expect(halfMade).not.toBe('');
+    expect(existsSync(halfMade)).toBe(false);
   });
 
   it('starts a build from the earlier version after a rollback', async () => {

@@ -13,6 +13,7 @@ function recordingStore(): ImageStore & { deleted: string[] } {
   return {
     deleted,
     capture: async () => 'unused',
+    find: async () => undefined,
     state: async () => ({ state: 'available' }),
     markVersion: async () => {},
     delete: async (ref) => {
