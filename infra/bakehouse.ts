@@ -12,6 +12,7 @@ import { type CatalogEntry, defaultImageSettings } from '../shared/images/catalo
 import { BakehouseAlarms } from './alarms.ts';
 import { BakehouseRules } from './event-rules.ts';
 import { EventStore } from './event-store.ts';
+import { OperatorApi } from './operator-api.ts';
 import { pipelineDefinition } from './pipeline-definition.ts';
 import { PipelineFunctionSet } from './pipeline-functions.ts';
 import { RunnerResources } from './runner-resources.ts';
@@ -62,7 +63,7 @@ export interface BakehouseProps {
  * Bakehouse in one construct: the event store, the webhook Function URL, the
  * build state machine with its task Lambdas, the runners' network, profile
  * and key, the EventBridge rules that bring phase results and lost runners
- * back, the reaper and the alarms.
+ * back, the reaper, the alarms, and the operator API with its badge.
  */
 export class Bakehouse extends Construct {
   readonly key: kms.Key;
@@ -73,6 +74,8 @@ export class Bakehouse extends Construct {
   readonly runners: RunnerResources;
   readonly webhookSecret: secrets.Secret;
   readonly githubToken: secrets.Secret;
+  /** The operators' API (IAM-signed) and the public badge. */
+  readonly operatorApi: OperatorApi;
 
   constructor(scope: Construct, id: string, props: BakehouseProps = {}) {
     super(scope, id);
@@ -184,6 +187,15 @@ export class Bakehouse extends Construct {
     });
 
     new BakehouseRules(this, 'Rules', { functions });
+    this.operatorApi = new OperatorApi(this, 'OperatorApi', {
+      eventStore: this.eventStore,
+      pipelineTable,
+      key: this.key,
+      runners,
+      stateMachine: this.stateMachine,
+      stateMachineName,
+      logRetention,
+    });
     new BakehouseAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,
       deadLetterQueue: this.eventStore.deadLetterQueue,

@@ -98,6 +98,57 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       id: 'AwsSolutions-SQS3',
       reason: "This queue is itself the projector's dead-letter queue",
     },
+    ...operatorApiAcknowledgements(bakehouse),
+  ];
+}
+
+/** The operator API's findings: the public badge, and resources named only at run time. */
+function operatorApiAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] {
+  const { api, handler, stateMachineName } = bakehouse.operatorApi;
+  const badge = api.node
+    .findAll()
+    .find((c) => c.node.id === 'GET--badge--{owner}--{repo}');
+  if (!badge) throw new Error('The operator API has no badge route');
+  const role = handler.role;
+  const regional = 'arn:<AWS::Partition>:ec2:<AWS::Region>:';
+  const executions = 'arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>';
+
+  return [
+    {
+      scope: badge,
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'The build badge is public, as CI badges are; it answers passing, failing ' +
+        'or unknown and nothing else',
+    },
+    {
+      scope: role,
+      id: `AwsSolutions-IAM5[Resource::${executions}:execution:${stateMachineName}:*]`,
+      reason:
+        'Cancel and the execution history name an execution by build id, known only ' +
+        'at run time; the grant stays within the build state machine',
+    },
+    {
+      scope: role,
+      id: `AwsSolutions-IAM5[Resource::${instances}:instance/*]`,
+      reason:
+        "Cancel terminates the build's runners, whose ids are known only at run time; " +
+        'a condition on the bakehouse:installation tag limits it to this installation',
+    },
+    ...['image', 'snapshot'].map((kind) => ({
+      scope: role,
+      id: `AwsSolutions-IAM5[Resource::${regional}:${kind}/*]`,
+      reason:
+        'Deleting an image version deregisters its AMI and deletes its snapshots, ' +
+        'whose ids come from the registry at run time',
+    })),
+    {
+      scope: role,
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'ec2:DescribeInstances, DescribeImages and DescribeSnapshots accept no ' +
+        'resource ARN; they tell which versions are in use and what a delete removes',
+    },
   ];
 }
 
