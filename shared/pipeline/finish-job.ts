@@ -48,7 +48,11 @@ export async function finishJob(input: unknown, deps: Deps): Promise<FinishJobOu
     // A failed bake already said why; a job that failed before it never decided.
     const bakeSkipped = status === 'failed' && !state.bakeFailure;
     const reason = bakeSkipped ? failedJobBakeReason(build, job, jobId) : undefined;
+    const failure = failureMessage(state);
     await appendToBuild(deps.events, build, [
+      ...(failure
+        ? [newEvent('MessageAdded', { jobId, level: 'error', message: failure })]
+        : []),
       ...(reason
         ? [newEvent('MessageAdded', { jobId, level: 'warning', message: reason })]
         : []),
@@ -61,4 +65,32 @@ export async function finishJob(input: unknown, deps: Deps): Promise<FinishJobOu
     status,
     stopMatrix: plan.fastFinish && status !== 'success' && !job.allowFailure,
   };
+}
+
+/** The errors whose reason a phase's own log and PhaseFinished already tell. */
+const phaseErrors: ReadonlySet<string> = new Set([
+  pipelineErrors.phaseFailed,
+  pipelineErrors.jobExitedRed,
+  pipelineErrors.jobExitedGreen,
+  pipelineErrors.jobEndedEarly,
+]);
+
+/**
+ * Why a job failed outside its phases (an unknown image, a runner that could
+ * not launch or was lost, a phase past its timeout), in words for the build's
+ * messages: the error's own message, unwrapped from a Lambda's JSON cause.
+ */
+export function failureMessage(state: JobState): string | undefined {
+  const failure = state.failure;
+  if (!failure?.Error || phaseErrors.has(failure.Error)) return undefined;
+  const cause = failure.Cause ?? '';
+  let message = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // A plain-text cause (the local orchestrator's, or a state's own) reads as it is.
+  }
+
+  return message ? `${failure.Error}: ${message}` : failure.Error;
 }
