@@ -6,6 +6,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { stackVariable } from './encrypt.ts';
+import {
+  type FetchFunction,
+  StackEndpointError,
+  stackEndpoint,
+  stackFetch,
+} from './stack-endpoint.ts';
 
 /** The environment variable naming the backend's URL. */
 export const endpointVariable = 'BAKEHOUSE_ENDPOINT';
@@ -59,7 +67,15 @@ export async function resolveEndpoint(
 
 /** A client of one backend's read API and webhook. */
 export class BakehouseClient {
-  constructor(readonly endpoint: string) {}
+  readonly #send: FetchFunction;
+
+  /** `send` defaults to the global fetch; a deployed stack's client signs. */
+  constructor(
+    readonly endpoint: string,
+    send?: FetchFunction,
+  ) {
+    this.#send = send ?? ((url, init) => fetch(url, init));
+  }
 
   /** GETs a read API path (`/api/...`) and returns its JSON. */
   async get<T>(apiPath: string): Promise<T> {
@@ -73,6 +89,30 @@ export class BakehouseClient {
     }
 
     return body as T;
+  }
+
+  /** Sends a command (POST or DELETE `/api/...`) and returns its JSON answer. */
+  async command<T>(
+    method: 'POST' | 'DELETE',
+    apiPath: string,
+    body?: unknown,
+  ): Promise<T> {
+    const response = await this.#fetch(apiPath, {
+      method,
+      ...(body !== undefined && {
+        body: JSON.stringify(body),
+        headers: { 'content-type': 'application/json' },
+      }),
+    });
+    const answer = (await response.json().catch(() => ({}))) as { message?: string };
+    if (!response.ok) {
+      throw new ApiAnswerError(
+        response.status,
+        answer.message ?? `${method} ${apiPath} answered ${response.status}`,
+      );
+    }
+
+    return answer as T;
   }
 
   /** POSTs to a backend path and returns the status and the JSON body. */
@@ -89,7 +129,7 @@ export class BakehouseClient {
 
   async #fetch(backendPath: string, init: RequestInit): Promise<Response> {
     try {
-      return await fetch(`${this.endpoint}${backendPath}`, init);
+      return await this.#send(`${this.endpoint}${backendPath}`, init);
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
       throw new BackendUnreachableError(
@@ -129,6 +169,7 @@ export async function runClientCommand<O extends Options>(
       options: {
         ...options,
         endpoint: { type: 'string' },
+        stack: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -148,14 +189,39 @@ export async function runClientCommand<O extends Options>(
   }
 
   try {
-    const endpoint = await resolveEndpoint(parsed.values.endpoint as string | undefined);
+    const client = await clientOf(parsed.values);
 
-    return await body({ ...parsed, client: new BakehouseClient(endpoint) });
+    return await body({ ...parsed, client });
   } catch (error) {
-    if (error instanceof BackendUnreachableError || error instanceof ApiAnswerError) {
-      process.stderr.write(`bakehouse ${name}: ${error.message}\n`);
+    const known = [BackendUnreachableError, ApiAnswerError, StackEndpointError];
+    if (known.some((kind) => error instanceof kind)) {
+      process.stderr.write(`bakehouse ${name}: ${(error as Error).message}\n`);
       return 1;
     }
     throw error;
   }
+}
+
+/**
+ * The client of the backend the options name: `--endpoint`, else `--stack`
+ * (signed requests to the stack's operator API), else $BAKEHOUSE_ENDPOINT,
+ * else $BAKEHOUSE_STACK, else the state folder's endpoint file.
+ */
+async function clientOf(
+  values: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BakehouseClient> {
+  const endpoint = values.endpoint as string | undefined;
+  const stack =
+    (values.stack as string | undefined) ||
+    (env[endpointVariable] ? '' : env[stackVariable]);
+  if (endpoint || !stack)
+    return new BakehouseClient(await resolveEndpoint(endpoint, env));
+  // Not destroyed: its credential provider signs every request after this.
+  const cloudFormation = new CloudFormationClient({});
+
+  return new BakehouseClient(
+    await stackEndpoint(cloudFormation, stack),
+    await stackFetch(cloudFormation),
+  );
 }

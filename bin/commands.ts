@@ -20,4 +20,6 @@ export const commands: Record<string, Command> = {
   images: (await import('./images.ts')).images,
   image: (await import('./image.ts')).image,
   encrypt: (await import('./encrypt.ts')).encrypt,
+  cancel: (await import('./cancel.ts')).cancel,
+  rebuild: (await import('./rebuild.ts')).rebuild,
 };

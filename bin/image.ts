@@ -5,42 +5,48 @@ import type { ImageProvenance, ProvenanceChain } from '../shared/views/queries.t
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { json, shortSha, table, time } from './format.ts';
+import { isImageOperation, runImageOperation } from './image-ops.ts';
 
 const usage = `Usage: bakehouse image <name> [--json] [--endpoint URL]
 
 Shows a custom image: its versions, the current one, and the chain it was
 baked from (build, commit and parent image, back to a base image).
   --json   the image and the provenance as JSON, for scripts
-Exit codes: 0 shown, 1 no backend, no such image or an error answer, 2 wrong usage.`;
+Exit codes: 0 shown, 1 no backend, no such image or an error answer, 2 wrong usage.
+Operations: bakehouse image rollback|deprecate|delete ... (see --help of each).`;
 
 const options = { json: { type: 'boolean' } } as const;
 
 /** The `image` command. */
 export const image: Command = {
-  summary: "show an image's versions and provenance",
+  summary: "show an image's versions and provenance; roll back, deprecate, delete",
   run: (argv) =>
-    runClientCommand(
-      'image',
-      usage,
-      options,
-      argv,
-      async ({ values, positionals, client }) => {
-        const name = encodeURIComponent(positionals[0] ?? '');
-        const view = await client.get<ImageView>(`/api/images/${name}`);
-        const provenance =
-          view.currentVersion === undefined
-            ? undefined
-            : await client.get<ProvenanceChain>(
-                `/api/images/${name}/versions/${view.currentVersion}/provenance`,
-              );
+    isImageOperation(argv)
+      ? runImageOperation(argv)
+      : runClientCommand(
+          'image',
+          usage,
+          options,
+          argv,
+          async ({ values, positionals, client }) => {
+            const name = encodeURIComponent(positionals[0] ?? '');
+            const view = await client.get<ImageView>(`/api/images/${name}`);
+            const provenance =
+              view.currentVersion === undefined
+                ? undefined
+                : await client.get<ProvenanceChain>(
+                    `/api/images/${name}/versions/${view.currentVersion}/provenance`,
+                  );
 
-        process.stdout.write(
-          values.json ? json({ image: view, provenance }) : describe(view, provenance),
-        );
-        return 0;
-      },
-      { min: 1, max: 1 },
-    ),
+            process.stdout.write(
+              values.json
+                ? json({ image: view, provenance })
+                : describe(view, provenance),
+            );
+            return 0;
+          },
+          { min: 1, max: 1 },
+        ),
 };
 
 function describe(view: ImageView, chain: ProvenanceChain | undefined): string {

@@ -30,9 +30,7 @@ describe('the operator API in the template', () => {
   });
 
   it('grants its Lambda no wildcard action', () => {
-    const role = stack.resolve(
-      (stack.bakehouse.operatorApi.handler.role.node.defaultChild as { ref: string }).ref,
-    );
+    const role = stack.resolve(stack.bakehouse.operatorApi.handler.role.roleName);
     const policies = Object.values(
       template.findResources('AWS::IAM::Policy') as Record<string, Resource>,
     ).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([role]));
