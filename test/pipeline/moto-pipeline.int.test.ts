@@ -98,6 +98,47 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     expect(lines.at(-1)).toBe('BuildFinished:failed');
   });
 
+  it('skips the rest of the main phases after `appveyor exit`, keeping the finalizers', async () => {
+    const { buildId, lines } = await pipeline.build(
+      twoJobs.replace(/ {2}matrix:\n.*\n.*\n/, ''),
+      {
+        script: (c) => (c.phase === 'install' ? 'appveyor-exit' : 'succeeded'),
+      },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines).slice(4)).toEqual([
+      'PhaseFinished:install:success',
+      'PhaseStarted:on_finish',
+      'PhaseFinished:on_finish:success',
+      'RunnerTerminated',
+      'JobFinished:success',
+    ]);
+  });
+
+  it('ends the job at once after `exit N` and `exit 0`, without finalizers', async () => {
+    const single = twoJobs.replace(/ {2}matrix:\n.*\n.*\n/, '');
+    const red = await pipeline.build(single, {
+      script: (c) => (c.phase === 'install' ? 'exit-red' : 'succeeded'),
+    });
+    const green = await pipeline.build(single, {
+      script: (c) => (c.phase === 'install' ? 'exit-green' : 'succeeded'),
+    });
+    lastBuild = green.buildId;
+
+    expect(job('1', red.lines).slice(4)).toEqual([
+      'PhaseFinished:install:failed',
+      'RunnerTerminated',
+      'JobFinished:failed',
+    ]);
+    expect(job('1', green.lines).slice(4)).toEqual([
+      'PhaseFinished:install:success',
+      'RunnerTerminated',
+      'JobFinished:success',
+    ]);
+    expect(await pipeline.running(red.buildId)).toEqual([]);
+  });
+
   it('fails the job of a runner that never registers with SSM, after the state retries', async () => {
     const { buildId, lines } = await pipeline.build(
       twoJobs.replace(/ {2}matrix:\n.*\n.*\n/, ''),
@@ -111,6 +152,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
       'RunnerLaunched',
       'PhaseStarted:clone',
       'RunnerTerminated',
+      'MessageAdded',
       'JobFinished:failed',
     ]);
     const retried = pipeline.orchestrator
@@ -137,9 +179,10 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     );
     lastBuild = buildId;
 
-    expect(job('1', lines).slice(-3)).toEqual([
+    expect(job('1', lines).slice(-4)).toEqual([
       'PhaseStarted:install',
       'RunnerTerminated',
+      'MessageAdded',
       'JobFinished:failed',
     ]);
     expect(lines.at(-1)).toBe('BuildFinished:failed');
@@ -154,7 +197,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     );
     lastBuild = buildId;
 
-    expect(job('1', lines)).toEqual(['JobFinished:failed']);
+    expect(job('1', lines)).toEqual(['MessageAdded', 'JobFinished:failed']);
     expect(await pipeline.runners(buildId)).toEqual([]);
     expect(lines.at(-1)).toBe('BuildFinished:failed');
   });
@@ -191,9 +234,10 @@ describe('the synthesized pipeline with a short phase timeout, on moto', () => {
       },
     );
 
-    expect(job('1', lines).slice(-3)).toEqual([
+    expect(job('1', lines).slice(-4)).toEqual([
       'PhaseStarted:install',
       'RunnerTerminated',
+      'MessageAdded',
       'JobFinished:failed',
     ]);
     expect(await pipeline.running(buildId)).toEqual([]);

@@ -24,7 +24,14 @@ import {
  * `not-ready` (SSM does not know the runner), `hang` (no result ever comes);
  * a refused launch is injected the same way.
  */
-export type ScriptedOutcome = 'succeeded' | 'failed' | 'exit-red' | 'hang' | 'not-ready';
+export type ScriptedOutcome =
+  | 'succeeded'
+  | 'failed'
+  | 'exit-red'
+  | 'exit-green'
+  | 'appveyor-exit'
+  | 'hang'
+  | 'not-ready';
 
 /** Decides each phase's outcome from its command. */
 export type PhaseScript = (command: PhaseCommand) => ScriptedOutcome;
@@ -156,14 +163,15 @@ function launchRefused(): Error {
 
 function result(command: PhaseCommand, outcome: ScriptedOutcome): PhaseResult {
   const failed = outcome === 'failed' || outcome === 'exit-red';
+  const green = outcome === 'exit-green' || outcome === 'appveyor-exit';
 
   return {
     buildId: command.buildId,
     jobId: command.jobId,
     phase: command.phase,
     callbackToken: command.callbackToken,
-    outcome: failed ? 'failed' : 'succeeded',
-    ...(outcome === 'exit-red' && { skipFinalizers: true }),
+    outcome: failed ? 'failed' : green ? 'exited-green' : 'succeeded',
+    ...((outcome === 'exit-red' || outcome === 'exit-green') && { skipFinalizers: true }),
     exitCode: failed ? 1 : 0,
     durationMs: 5,
     variables: {},
