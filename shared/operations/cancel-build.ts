@@ -29,6 +29,14 @@ type Deps = Pick<
  * and records RunnerTerminated, JobFinished `cancelled` for every open job
  * and BuildFinished `cancelled` with the reason. Cancelling a cancelled build
  * again changes nothing; a build that ended otherwise is refused.
+ *
+ * Known shortcoming on AWS: StopExecution does not stop a task Lambda already
+ * running. A runner that LaunchRunner starts after the sweep is left to the
+ * reaper (it expires with the phase timeout), and a JobFinished that
+ * FinishJob writes in that moment may follow the cancel's. Locally the
+ * orchestrator waits for its running tasks before the sweep, so none is left.
+ * The phase a terminated runner was running is recorded as it ended (killed),
+ * possibly just after BuildFinished.
  */
 export async function cancelBuild(
   buildId: string,
