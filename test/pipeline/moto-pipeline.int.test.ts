@@ -206,9 +206,12 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     const config = `matrix:\n  fast_finish: true\n${twoJobs}`;
 
     const { buildId, lines } = await pipeline.build(config, {
-      script: (c) =>
-        c.phase !== 'install' ? 'succeeded' : c.jobId === '1' ? 'failed' : 'hang',
-      during: async (id) => pipeline.until(id, 'PhaseStarted:2:install'),
+      script: (c) => (c.phase === 'install' ? 'hang' : 'succeeded'),
+      during: async (id) => {
+        await pipeline.until(id, 'PhaseStarted:1:install');
+        await pipeline.until(id, 'PhaseStarted:2:install');
+        await pipeline.finish(id, '1', 'install', 'failed');
+      },
     });
     lastBuild = buildId;
 
