@@ -1,4 +1,6 @@
 import { z } from 'zod/mini';
+import { phaseOrder } from '../config/phases.ts';
+import type { PhaseName } from '../config/plan.ts';
 
 /**
  * The shapes of the state the pipeline passes between its tasks: ids and a
@@ -42,24 +44,7 @@ export const phaseInput = z.object({
   buildId: id,
   jobId: id,
   runnerId: id,
-  phase: z.enum([
-    'init',
-    'clone',
-    'install',
-    'before_build',
-    'build_script',
-    'after_build',
-    'before_test',
-    'test_script',
-    'after_test',
-    'before_deploy',
-    'deploy_script',
-    'after_deploy',
-    'on_success',
-    'on_failure',
-    'on_image_bake',
-    'on_finish',
-  ]),
+  phase: z.enum(phaseOrder as [PhaseName, ...PhaseName[]]),
   taskToken: id,
 });
 

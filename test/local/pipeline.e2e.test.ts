@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isEvent } from '../../shared/events/catalogue.ts';
 import type { StoredEvent } from '../../shared/events/store.ts';
 import { eventLines, jobLines, localPipeline } from './pipeline-harness.ts';
 
@@ -100,6 +101,8 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
       'PhaseStarted:on_finish',
       'PhaseFinished:on_finish:success',
       'RunnerTerminated',
+      // Why the job did not bake: it failed.
+      'MessageAdded',
       'JobFinished:failed',
     ]);
     expect(logOf(events, '1', 'install')).toContain('Command exited with code 1');
@@ -121,7 +124,12 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
     const job = jobLines(events, '1');
     expect(job).toContain('PhaseFinished:install:timedOut');
     expect(job).not.toContain('PhaseStarted:build_script');
-    expect(job.slice(-2)).toEqual(['RunnerTerminated', 'JobFinished:failed']);
+    expect(job.slice(-3)).toEqual([
+      'RunnerTerminated',
+      'MessageAdded',
+      'JobFinished:failed',
+    ]);
+    expect(messagesOf(events).join('\n')).toMatch(/install .* timed-out|Timeout/);
     expect(logOf(events, '1', 'install')).toContain('killed after its timeout of 3 s');
     expect(elapsedMs).toBeLessThan(20_000);
   });
@@ -143,7 +151,12 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
 
     const job = jobLines(events, '1');
     expect(job).toContain('PhaseFinished:install:failed');
-    expect(job.slice(-2)).toEqual(['RunnerTerminated', 'JobFinished:failed']);
+    expect(job.slice(-3)).toEqual([
+      'RunnerTerminated',
+      'MessageAdded',
+      'JobFinished:failed',
+    ]);
+    expect(messagesOf(events).join('\n')).toContain('RunnerLost');
     expect(elapsedMs).toBeLessThan(20_000);
     expect(eventLines(events).at(-1)).toBe('BuildFinished:failed');
   });
@@ -174,3 +187,8 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
     expect(elapsedMs).toBeLessThan(15_000);
   });
 });
+
+/** The messages a build recorded, as people read them. */
+function messagesOf(events: readonly StoredEvent[]): string[] {
+  return events.flatMap((e) => (isEvent(e, 'MessageAdded') ? [e.data.message] : []));
+}
