@@ -131,10 +131,6 @@ async function follow(
       throw error;
     });
     if (build) {
-      if (build.status !== status) {
-        status = build.status;
-        out.line(`Build ${build.buildId}: ${status}`);
-      }
       let pending = false;
       for (const [job, phase] of selected(build, selection)) {
         const key = `${job.jobId}/${phase.phase}`;
@@ -154,7 +150,14 @@ async function follow(
           pending = true;
         }
       }
-      if (finished.has(build.status) && !pending) {
+      const over = finished.has(build.status) && !pending;
+      // A status line comes after the output that led to it; the last line
+      // says the final status itself.
+      if (build.status !== status && !over) {
+        status = build.status;
+        out.line(`Build ${build.buildId}: ${status}`);
+      }
+      if (over) {
         out.line(
           `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}`,
         );

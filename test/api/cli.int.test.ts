@@ -198,7 +198,7 @@ describe('the bakehouse read commands', () => {
       new RegExp(
         `^Build ${runningBuild}: running\n==> job 1 \\(Ubuntu2204\\) build_script\n` +
           'compiling\nlinked\n<== build_script: failed, exit 2, 1.2 s\n' +
-          `(Build ${runningBuild}: failed\n)?Build ${runningBuild} failed in .+\n$`,
+          `Build ${runningBuild} failed in .+\n$`,
       ),
     );
   });

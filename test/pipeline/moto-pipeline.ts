@@ -123,11 +123,15 @@ export async function motoPipeline(
       phase: string,
       outcome: ScriptedOutcome,
     ) {
-      const command = hanging.find(
-        (c) => c.buildId === buildId && c.jobId === jobId && c.phase === phase,
-      );
-      if (!command) throw new Error(`Phase ${phase} of job ${jobId} is not hanging`);
-      await completePhase(result(command, outcome), deps);
+      // PhaseStarted is recorded before SendCommand answers: wait for the command.
+      for (let i = 0; i < 1_200; i++) {
+        const command = hanging.find(
+          (c) => c.buildId === buildId && c.jobId === jobId && c.phase === phase,
+        );
+        if (command) return completePhase(result(command, outcome), deps);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error(`Phase ${phase} of job ${jobId} is not hanging`);
     },
     /** Resolves once the build has recorded this `buildLines` line. */
     async until(buildId: string, line: string) {
