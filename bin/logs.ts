@@ -131,6 +131,11 @@ async function follow(
       throw error;
     });
     if (build) {
+      // A finished build's status is said by the last line alone.
+      if (build.status !== status && !finished.has(build.status)) {
+        status = build.status;
+        out.line(`Build ${build.buildId}: ${status}`);
+      }
       let pending = false;
       for (const [job, phase] of selected(build, selection)) {
         const key = `${job.jobId}/${phase.phase}`;
@@ -150,14 +155,7 @@ async function follow(
           pending = true;
         }
       }
-      const over = finished.has(build.status) && !pending;
-      // A status line comes after the output that led to it; the last line
-      // says the final status itself.
-      if (build.status !== status && !over) {
-        status = build.status;
-        out.line(`Build ${build.buildId}: ${status}`);
-      }
-      if (over) {
+      if (finished.has(build.status) && !pending) {
         out.line(
           `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}`,
         );
