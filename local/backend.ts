@@ -153,6 +153,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     });
     stops.push(() => poller.stop());
 
+    // Before any route answers, so a build started now is never taken for
+    // one the last backend left running.
+    await pipeline.recoverInterrupted();
     http.mount(
       'POST /webhook',
       intakeRoute(
@@ -186,8 +189,6 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     http.mount('DELETE /api/*', write);
     http.mount('GET /badge/*', badgeHandler({ views: queries, log: logger }));
     writeFileSync(join(stateDir, 'endpoint'), `${http.url}\n`);
-
-    await pipeline.recoverInterrupted();
 
     return {
       url: http.url,

@@ -48,7 +48,11 @@ function closingEvents(stream: readonly StoredEvent[]): {
   events: NewEvent[];
   runners: string[];
 } {
-  if (stream.some((e) => isEvent(e, 'BuildFinished'))) return { events: [], runners: [] };
+  // A skipped build ends with BuildSkipped: it never gets a BuildFinished.
+  const ended = stream.some(
+    (e) => isEvent(e, 'BuildFinished') || isEvent(e, 'BuildSkipped'),
+  );
+  if (ended) return { events: [], runners: [] };
   const runners = new Map<string, string>();
   const openJobs = new Set<string>();
   for (const event of stream) {

@@ -164,6 +164,10 @@ export function applyBuildEvent(
     }
     case 'JobFinished': {
       const view = job(state, event.data.jobId);
+      // A phase still open when its job ended was stopped with it.
+      for (const phase of view.phases.filter((p) => p.status === 'running')) {
+        Object.assign(phase, { status: 'cancelled', finishedAt: at });
+      }
       Object.assign(view, {
         status: event.data.status,
         allowedFailure: event.data.allowedFailure,
