@@ -1,7 +1,7 @@
 /** `bakehouse show <build> [--states] [--json]`: a build, its jobs and phases. */
 import type { ExecutionHistoryAnswer } from '../shared/api/ports.ts';
 import type { BuildView, JobView } from '../shared/views/build-view.ts';
-import { runClientCommand } from './client.ts';
+import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, duration, json, shortSha, table, time } from './format.ts';
 
@@ -27,21 +27,43 @@ export const show: Command = {
       async ({ values, positionals, client }) => {
         const id = encodeURIComponent(positionals[0] ?? '');
         const build = await client.get<BuildView>(`/api/builds/${id}`);
-        const states = values.states
-          ? await client.get<ExecutionHistoryAnswer>(`/api/builds/${id}/states`)
-          : undefined;
+        const states = values.states ? await historyOf(client, id) : undefined;
 
         if (values.json) {
-          process.stdout.write(json(states ? { build, states } : { build }));
+          const shown =
+            typeof states === 'string'
+              ? { build, states: null, note: states }
+              : states
+                ? { build, states }
+                : { build };
+          process.stdout.write(json(shown));
         } else {
           process.stdout.write(describeBuild(build));
-          if (states) process.stdout.write(`\n${describeStates(states)}`);
+          if (typeof states === 'string') process.stdout.write(`\n${states}\n`);
+          else if (states) process.stdout.write(`\n${describeStates(states)}`);
         }
         return 0;
       },
       { min: 1, max: 1 },
     ),
 };
+
+/**
+ * The execution's history, or why there is none: the embedded backend keeps
+ * it in memory only, so a build from before a restart has none to show.
+ */
+async function historyOf(
+  client: BakehouseClient,
+  id: string,
+): Promise<ExecutionHistoryAnswer | string> {
+  try {
+    return await client.get<ExecutionHistoryAnswer>(`/api/builds/${id}/states`);
+  } catch (error) {
+    if (!(error instanceof ApiAnswerError) || error.statusCode !== 404) throw error;
+
+    return `No execution history: ${error.message}`;
+  }
+}
 
 /** A build for people: its header, messages and each job with its phases. */
 export function describeBuild(build: BuildView): string {

@@ -29,7 +29,10 @@ export class LogStatusReporter implements StatusReporter {
   }
 }
 
-/** The link of a local commit status: the build's page on the embedded server. */
+/**
+ * The link of a local commit status: the build, with its jobs and phases, on
+ * the embedded server's read API (`bakehouse show <build>` prints the same).
+ */
 export function localBuildUrl(serverUrl: string): (buildId: string) => string {
-  return (buildId) => `${serverUrl}/builds/${buildId}`;
+  return (buildId) => `${serverUrl}/api/builds/${encodeURIComponent(buildId)}`;
 }

@@ -82,6 +82,20 @@ describe('the bakehouse read commands', () => {
     expect(stdout).toMatch(/MapIterationStarted +RunJobs +0/);
   });
 
+  it('shows the build and says why when its execution history is gone', async () => {
+    const { code, stdout } = await runCommand(show, [
+      bakedBuild,
+      '--states',
+      ...endpoint,
+    ]);
+
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Build ${bakedBuild}`);
+    expect(stdout).toContain(
+      `No execution history: no execution history of build ${bakedBuild}`,
+    );
+  });
+
   it('shows a build and its states as JSON', async () => {
     const { stdout } = await runCommand(show, [
       runningBuild,

@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, startBackend } from '../../local/backend.ts';
 import { waitForBuild } from '../../local/build-waiter.ts';
+import { localBuildUrl } from '../../local/log-status-reporter.ts';
 import { buildStream, isEvent } from '../../shared/events/catalogue.ts';
 import type { BuildView } from '../../shared/views/build-view.ts';
 import {
@@ -64,6 +65,14 @@ describe('the embedded backend started again on the same state folder', () => {
       'cancelled',
     ]);
     expect(phases.filter((p) => p.status === 'running')).toEqual([]);
+  });
+
+  it('links commit statuses to a route that answers with the build', async () => {
+    if (!again) throw new Error('the backend did not start again');
+    const response = await fetch(localBuildUrl(again.url)(running));
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ buildId: running });
   });
 
   it('leaves a skipped build skipped, with nothing appended', async () => {
