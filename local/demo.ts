@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startBackend } from './backend.ts';
 import { runCustomImagesScenario, type ScenarioResult } from './scenario.ts';
@@ -24,6 +25,14 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions): Promise<ScenarioResult> {
   const { print, stateDir } = options;
+  const running = await liveBackendOf(stateDir);
+  if (running) {
+    throw new Error(
+      `A Bakehouse backend is running on the state folder ${stateDir} at ` +
+        `${running} (npm run serve?): stop it first, or give this run a ` +
+        'folder of its own with --state-dir',
+    );
+  }
   // The demo starts from a clean state folder unless asked to keep it.
   if (!options.keep) await rm(stateDir, { recursive: true, force: true });
   print(`Bakehouse embedded backend, state in ${stateDir}`);
@@ -45,4 +54,18 @@ export async function runDemo(options: DemoOptions): Promise<ScenarioResult> {
   } finally {
     await backend.stop();
   }
+}
+
+/** The URL of a backend that still answers on this state folder, if any. */
+async function liveBackendOf(stateDir: string): Promise<string | undefined> {
+  const url = (await readFile(join(stateDir, 'endpoint'), 'utf8').catch(() => '')).trim();
+  if (!url) return undefined;
+  const answered = await fetch(`${url}/api/projects`, {
+    signal: AbortSignal.timeout(1_000),
+  }).then(
+    () => true,
+    () => false,
+  );
+
+  return answered ? url : undefined;
 }

@@ -4,6 +4,7 @@
  * @octokit/webhooks-examples), so the local webhook path is the real one.
  */
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -40,6 +41,14 @@ export async function readLocalCommit(
   branch?: string,
 ): Promise<LocalCommit> {
   const top = (await git(folder, ['rev-parse', '--show-toplevel'])).trim();
+  if (realpathSync(top) !== realpathSync(folder)) {
+    // Building the enclosing repository instead would surprise: say so.
+    throw new LocalPushError(
+      `${folder} is not the top folder of a git repository: it lies inside ` +
+        `${top}. Pass ${top} to build that repository, or make ${folder} a ` +
+        'repository of its own (git init, git add, git commit)',
+    );
+  }
   const name =
     branch ??
     (await git(top, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')).trim();

@@ -5,6 +5,11 @@
  */
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend.ts';
+import {
+  LocalWebhookSecretSource,
+  webhookSecretFile,
+  webhookSecretVariable,
+} from './secret-source.ts';
 
 const { values } = parseArgs({
   options: { port: { type: 'string' }, 'state-dir': { type: 'string' } },
@@ -14,9 +19,14 @@ const backend = await startBackend({
   ...(values['state-dir'] && { stateDir: values['state-dir'] }),
   ...(port !== undefined && { port }),
 });
+// Made now, not at the first delivery, so a sender can read it at once.
+await new LocalWebhookSecretSource(backend.stateDir).load();
+const secretAt = process.env[webhookSecretVariable]
+  ? `$${webhookSecretVariable}`
+  : webhookSecretFile(backend.stateDir);
 process.stdout.write(
   `Bakehouse serving on ${backend.url}\n` +
-    `  webhooks: POST ${backend.url}/webhook (secret in ${backend.stateDir}/secrets/webhook-secret)\n` +
+    `  webhooks: POST ${backend.url}/webhook (secret in ${secretAt})\n` +
     `  read API: GET ${backend.url}/api/projects, /api/builds/<id>, /api/images ...\n` +
     '  try: npx bakehouse build <path to a git repository>, then npx bakehouse builds\n',
 );

@@ -1,6 +1,12 @@
+import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pushPayload, readLocalCommit } from '../../local/push-payload.ts';
+import {
+  LocalPushError,
+  pushPayload,
+  readLocalCommit,
+} from '../../local/push-payload.ts';
 import { classifyDelivery } from '../../shared/intake/classify.ts';
 import { gitRepository } from './git-repository.ts';
 
@@ -42,5 +48,18 @@ describe('the push payload of a local commit', () => {
         commit: { author: { name: 'Ada Lovelace', email: 'ada@example.com' } },
       },
     });
+  });
+
+  it('refuses a folder inside a repository, naming the repository to build', async () => {
+    const repo = await gitRepository('app', { 'appveyor.yml': 'build: off\n' });
+    const inner = path.join(repo.folder, 'examples', 'tool');
+    await mkdir(inner, { recursive: true });
+
+    const reading = readLocalCommit(inner);
+
+    await expect(reading).rejects.toBeInstanceOf(LocalPushError);
+    await expect(reading).rejects.toThrow(
+      `${inner} is not the top folder of a git repository: it lies inside ${repo.folder}`,
+    );
   });
 });
