@@ -18,6 +18,7 @@ import {
 import { DiagnosticSink } from './diagnostics.ts';
 import type { SourcePosition } from './plan.ts';
 import { reindentQuotedContinuations } from './repair.ts';
+import { reportSyntaxErrors } from './syntax-errors.ts';
 import { isNull, type YamlEntry, type YamlNode } from './yaml-node.ts';
 
 /** The most nodes one file may expand to through aliases (guards alias bombs). */
@@ -30,16 +31,6 @@ export interface LoadedYaml {
 }
 
 class TooManyNodes extends Error {}
-
-function reasonOf(code: string, message: string, source: string, offset: number): string {
-  if (code === 'DUPLICATE_KEY') {
-    const key = /^[^:\n]*/.exec(source.slice(offset))?.[0].trim() ?? '';
-
-    return `Duplicate key '${key.replace(/^["']|["']$/g, '')}'`;
-  }
-
-  return (message.split(' at line ')[0] ?? message).trim();
-}
 
 function strictParse(text: string) {
   const lineCounter = new LineCounter();
@@ -71,7 +62,7 @@ class Converter {
   node(node: unknown, fallback: SourcePosition): YamlNode {
     this.count += 1;
     if (this.count > maxNodes) throw new TooManyNodes();
-    if (node instanceof Alias) return this.node(node.resolve(this.doc), fallback);
+    if (node instanceof Alias) return this.alias(node);
     if (isScalar(node)) {
       const plain = node.type === Scalar.PLAIN;
       const text = node.value === null ? '' : String(node.value);
@@ -87,6 +78,19 @@ class Converter {
     if (isMap(node)) return this.map(node as Node & { items: unknown[] });
 
     return { kind: 'scalar', text: '', plain: true, ...fallback };
+  }
+
+  /** An alias reads as its anchor's node, placed where the alias is written. */
+  private alias(node: Alias): YamlNode {
+    const at = this.at(node.range?.[0]);
+    const target = node.resolve(this.doc);
+    if (target === undefined) {
+      this.sink.error(`Alias *${node.source} refers to no anchor`, at);
+
+      return { kind: 'scalar', text: '', plain: true, ...at };
+    }
+
+    return { ...this.node(target, at), ...at };
   }
 
   private map(node: Node & { items: unknown[] }): YamlNode {
@@ -151,25 +155,20 @@ export function loadYaml(source: string, file = 'appveyor.yml'): LoadedYaml {
   const { doc, lineCounter } = parsed;
   if (doc.errors.length === 0) return convert(parsed, sink);
 
-  const repaired = reindentQuotedContinuations(text.replace(/\r\n/g, '\n'));
-  const reparsed = repaired === undefined ? undefined : strictParse(repaired);
-  if (reparsed && reparsed.doc.errors.length === 0) {
+  const repair = reindentQuotedContinuations(text.replace(/\r\n/g, '\n'));
+  const reparsed = repair === undefined ? undefined : strictParse(repair.text);
+  if (repair && reparsed && reparsed.doc.errors.length === 0) {
     const loaded = convert(reparsed, sink);
-    sink.warn(
-      'A double-quoted value continues at its key indentation; read as AppVeyor reads it',
-      root1(),
-    );
+    for (const at of repair.repaired) {
+      sink.warn(
+        'A double-quoted value continues at its key indentation; read as AppVeyor reads it',
+        at,
+      );
+    }
 
     return loaded;
   }
-  const seen = new Set<string>();
-  for (const error of doc.errors) {
-    const offset = error.pos[0];
-    const { line, col } = lineCounter.linePos(offset);
-    if (seen.has(`${line}:${col}`)) continue;
-    seen.add(`${line}:${col}`);
-    sink.error(reasonOf(error.code, error.message, text, offset), { line, column: col });
-  }
+  reportSyntaxErrors(doc, lineCounter, text, sink);
 
   return { sink };
 }
