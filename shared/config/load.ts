@@ -24,6 +24,12 @@ import { isNull, type YamlEntry, type YamlNode } from './yaml-node.ts';
 /** The most nodes one file may expand to through aliases (guards alias bombs). */
 const maxNodes = 100_000;
 
+/**
+ * The largest config read, in bytes of UTF-8: far below DynamoDB's 400 KB
+ * item limit, since ConfigLoaded keeps the text so later tasks plan the same.
+ */
+export const maxConfigBytes = 128 * 1024;
+
 /** A loaded file: its root node (absent for an empty file) or its errors. */
 export interface LoadedYaml {
   readonly root?: YamlNode;
@@ -147,10 +153,32 @@ function root1(): SourcePosition {
   return { line: 1, column: 1 };
 }
 
+/** Where a text passes `maxConfigBytes`, or undefined when it does not. */
+function pastTheLimit(text: string): SourcePosition | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxConfigBytes) return undefined;
+  const kept = bytes
+    .subarray(0, maxConfigBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  const lines = kept.split('\n');
+
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+
 /** Parses appveyor.yml text; `file` names it in diagnostics. */
 export function loadYaml(source: string, file = 'appveyor.yml'): LoadedYaml {
   const text = source.replace(/^\uFEFF/, '');
   const sink = new DiagnosticSink(file);
+  const past = pastTheLimit(text);
+  if (past) {
+    const size = Math.ceil(Buffer.byteLength(text, 'utf8') / 1024);
+    const limit = maxConfigBytes / 1024;
+    const reason = `The config is ${size} KB, over the ${limit} KB Bakehouse reads; the limit falls here`;
+    sink.error(reason, past);
+
+    return { sink };
+  }
   const parsed = strictParse(text);
   const { doc, lineCounter } = parsed;
   if (doc.errors.length === 0) return convert(parsed, sink);

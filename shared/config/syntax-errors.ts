@@ -26,7 +26,9 @@ function reasonOf(error: YAMLError, source: string): string {
     return 'Only one YAML document is allowed; a second one starts here';
   }
 
-  return (error.message.split(' at line ')[0] ?? error.message).trim();
+  const reason = error.message.split(' at line ')[0] ?? error.message;
+
+  return reason.replace(/\s+/g, ' ').trim();
 }
 
 /** The offset of the first character at or after `offset` that is not a space or line break. */
