@@ -174,8 +174,8 @@ export function loadYaml(source: string, file = 'appveyor.yml'): LoadedYaml {
   if (past) {
     const size = Math.ceil(Buffer.byteLength(text, 'utf8') / 1024);
     const limit = maxConfigBytes / 1024;
-    const reason = `The config is ${size} KB, over the ${limit} KB Bakehouse reads; the limit falls here`;
-    sink.error(reason, past);
+    const reason = `The config is ${size} KB, over the ${limit} KB Bakehouse reads`;
+    sink.error(`${reason}; the limit falls here`, past);
 
     return { sink };
   }
