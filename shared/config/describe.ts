@@ -89,8 +89,11 @@ export function describePlan(result: PlanResult): string {
   switch (result.kind) {
     case 'build':
       return `${describeBuild(result).join('\n').trimEnd()}\n`;
-    case 'skipped':
-      return `${[`Skipped, because ${result.reason}.`, ...describeDiagnostics('Warnings:', result.warnings)].join('\n')}\n`;
+    case 'skipped': {
+      const warnings = describeDiagnostics('Warnings:', result.warnings);
+
+      return `${[`Skipped, because ${result.reason}.`, ...warnings].join('\n')}\n`;
+    }
     case 'rejected':
       return `${result.errors.map((error) => `${error.file}: ${error.message}`).join('\n')}\n`;
   }

@@ -4,9 +4,14 @@
  */
 import type { Diagnostic, SourcePosition } from './plan.ts';
 
+/** A place in the file as AppVeyor words it: `(Line: L, Column: C)`. */
+export function locationText(at: SourcePosition): string {
+  return `(Line: ${at.line}, Column: ${at.column})`;
+}
+
 /** The full text of a config error, as AppVeyor prints it. */
 export function parseErrorMessage(reason: string, at: SourcePosition): string {
-  return `Error parsing appveyor.yml: ${reason} (Line: ${at.line}, Column: ${at.column})`;
+  return `Error parsing appveyor.yml: ${reason} ${locationText(at)}`;
 }
 
 /** Gathers diagnostics about one config file. */

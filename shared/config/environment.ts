@@ -6,9 +6,39 @@
 import type { EnvironmentConfig } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { EnvironmentVariable } from './plan.ts';
+import { notAppliedVariables } from './schema.ts';
 import { isNull, type YamlEntry, type YamlMap, type YamlNode } from './yaml-node.ts';
 
+/** Notes what a variable would do on AppVeyor that it does not do here. */
+function noteVariable(
+  entry: YamlEntry,
+  variable: EnvironmentVariable,
+  path: string,
+  sink: DiagnosticSink,
+): void {
+  const name = variable.name.toUpperCase();
+  const note = notAppliedVariables[name];
+  if (note) sink.skip(note, entry.keyAt, path);
+  if (name === 'APPVEYOR_BAKE_IMAGE' && variable.secure) {
+    const reason =
+      'A secure APPVEYOR_BAKE_IMAGE is ignored: no image is baked from it; ' +
+      'an image name is not secret, set it as plain text';
+    sink.warn(reason, entry.keyAt, path);
+  }
+}
+
 function readVariable(
+  entry: YamlEntry,
+  path: string,
+  sink: DiagnosticSink,
+): EnvironmentVariable | undefined {
+  const variable = readValue(entry, path, sink);
+  if (variable) noteVariable(entry, variable, path, sink);
+
+  return variable;
+}
+
+function readValue(
   entry: YamlEntry,
   path: string,
   sink: DiagnosticSink,
@@ -62,6 +92,18 @@ function readRows(node: YamlNode, sink: DiagnosticSink): EnvironmentVariable[][]
   });
 }
 
+function readGlobal(node: YamlNode, sink: DiagnosticSink): EnvironmentVariable[] {
+  if (isNull(node)) return [];
+  if (node.kind !== 'map') {
+    const path = 'environment.global';
+    sink.error(`"${path}" must be a map of variables`, node, path);
+
+    return [];
+  }
+
+  return readVariables(node, 'environment.global', sink);
+}
+
 /** Reads the `environment:` node of a configuration. */
 export function readEnvironment(node: YamlNode, sink: DiagnosticSink): EnvironmentConfig {
   if (isNull(node)) return { global: [], matrix: [] };
@@ -74,9 +116,8 @@ export function readEnvironment(node: YamlNode, sink: DiagnosticSink): Environme
   let matrix: EnvironmentVariable[][] = [];
   for (const entry of node.entries) {
     if (entry.key === 'matrix') matrix = readRows(entry.value, sink);
-    else if (entry.key === 'global' && entry.value.kind === 'map') {
-      global.push(...readVariables(entry.value, 'environment.global', sink));
-    } else if (entry.key !== 'global' || !isNull(entry.value)) {
+    else if (entry.key === 'global') global.push(...readGlobal(entry.value, sink));
+    else {
       const variable = readVariable(entry, `environment.${entry.key}`, sink);
       if (variable) global.push(variable);
     }

@@ -18,10 +18,17 @@ import {
 import { DiagnosticSink } from './diagnostics.ts';
 import type { SourcePosition } from './plan.ts';
 import { reindentQuotedContinuations } from './repair.ts';
+import { reportSyntaxErrors } from './syntax-errors.ts';
 import { isNull, type YamlEntry, type YamlNode } from './yaml-node.ts';
 
 /** The most nodes one file may expand to through aliases (guards alias bombs). */
 const maxNodes = 100_000;
+
+/**
+ * The largest config read, in bytes of UTF-8: far below DynamoDB's 400 KB
+ * item limit, since ConfigLoaded keeps the text so later tasks plan the same.
+ */
+export const maxConfigBytes = 128 * 1024;
 
 /** A loaded file: its root node (absent for an empty file) or its errors. */
 export interface LoadedYaml {
@@ -30,16 +37,6 @@ export interface LoadedYaml {
 }
 
 class TooManyNodes extends Error {}
-
-function reasonOf(code: string, message: string, source: string, offset: number): string {
-  if (code === 'DUPLICATE_KEY') {
-    const key = /^[^:\n]*/.exec(source.slice(offset))?.[0].trim() ?? '';
-
-    return `Duplicate key '${key.replace(/^["']|["']$/g, '')}'`;
-  }
-
-  return (message.split(' at line ')[0] ?? message).trim();
-}
 
 function strictParse(text: string) {
   const lineCounter = new LineCounter();
@@ -71,7 +68,7 @@ class Converter {
   node(node: unknown, fallback: SourcePosition): YamlNode {
     this.count += 1;
     if (this.count > maxNodes) throw new TooManyNodes();
-    if (node instanceof Alias) return this.node(node.resolve(this.doc), fallback);
+    if (node instanceof Alias) return this.alias(node);
     if (isScalar(node)) {
       const plain = node.type === Scalar.PLAIN;
       const text = node.value === null ? '' : String(node.value);
@@ -87,6 +84,19 @@ class Converter {
     if (isMap(node)) return this.map(node as Node & { items: unknown[] });
 
     return { kind: 'scalar', text: '', plain: true, ...fallback };
+  }
+
+  /** An alias reads as its anchor's node, placed where the alias is written. */
+  private alias(node: Alias): YamlNode {
+    const at = this.at(node.range?.[0]);
+    const target = node.resolve(this.doc);
+    if (target === undefined) {
+      this.sink.error(`Alias *${node.source} refers to no anchor`, at);
+
+      return { kind: 'scalar', text: '', plain: true, ...at };
+    }
+
+    return { ...this.node(target, at), ...at };
   }
 
   private map(node: Node & { items: unknown[] }): YamlNode {
@@ -143,33 +153,50 @@ function root1(): SourcePosition {
   return { line: 1, column: 1 };
 }
 
+/** Where a text passes `maxConfigBytes`, or undefined when it does not. */
+function pastTheLimit(text: string): SourcePosition | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= maxConfigBytes) return undefined;
+  const kept = bytes
+    .subarray(0, maxConfigBytes)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  const lines = kept.split('\n');
+
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
+}
+
 /** Parses appveyor.yml text; `file` names it in diagnostics. */
 export function loadYaml(source: string, file = 'appveyor.yml'): LoadedYaml {
   const text = source.replace(/^\uFEFF/, '');
   const sink = new DiagnosticSink(file);
+  const past = pastTheLimit(text);
+  if (past) {
+    const size = Math.ceil(Buffer.byteLength(text, 'utf8') / 1024);
+    const limit = maxConfigBytes / 1024;
+    const reason = `The config is ${size} KB, over the ${limit} KB Bakehouse reads`;
+    sink.error(`${reason}; the limit falls here`, past);
+
+    return { sink };
+  }
   const parsed = strictParse(text);
   const { doc, lineCounter } = parsed;
   if (doc.errors.length === 0) return convert(parsed, sink);
 
-  const repaired = reindentQuotedContinuations(text.replace(/\r\n/g, '\n'));
-  const reparsed = repaired === undefined ? undefined : strictParse(repaired);
-  if (reparsed && reparsed.doc.errors.length === 0) {
+  const repair = reindentQuotedContinuations(text.replace(/\r\n/g, '\n'));
+  const reparsed = repair === undefined ? undefined : strictParse(repair.text);
+  if (repair && reparsed && reparsed.doc.errors.length === 0) {
     const loaded = convert(reparsed, sink);
-    sink.warn(
-      'A double-quoted value continues at its key indentation; read as AppVeyor reads it',
-      root1(),
-    );
+    for (const at of repair.repaired) {
+      sink.warn(
+        'A double-quoted value continues at its key indentation; read as AppVeyor reads it',
+        at,
+      );
+    }
 
     return loaded;
   }
-  const seen = new Set<string>();
-  for (const error of doc.errors) {
-    const offset = error.pos[0];
-    const { line, col } = lineCounter.linePos(offset);
-    if (seen.has(`${line}:${col}`)) continue;
-    seen.add(`${line}:${col}`);
-    sink.error(reasonOf(error.code, error.message, text, offset), { line, column: col });
-  }
+  reportSyntaxErrors(doc, lineCounter, text, sink);
 
   return { sink };
 }

@@ -2,9 +2,22 @@
  * Merges a `for:` block into the configuration it overrides, node by node so
  * that every value keeps its place in the file. Scalars, lists and script
  * sections are replaced; `environment` variables merge (the block wins);
- * `matrix` settings merge key by key.
+ * `matrix` settings merge key by key; the collections the block may extend
+ * (`deploy`, `artifacts`, `notifications` in a branches block) grow by a list,
+ * are replaced by a single map, and are cleared by `off` or `none`.
  */
+import { isOff } from './read-values.ts';
 import { isNull, type YamlEntry, type YamlMap, type YamlNode } from './yaml-node.ts';
+
+/** How a block merges: what it may not set, and what it extends. */
+export interface MergeRules {
+  /** The block's keys left out (AppVeyor ignores them there). */
+  readonly ignored: ReadonlySet<string>;
+  /** Collections a list in the block extends rather than replaces. */
+  readonly extended: ReadonlySet<string>;
+  /** When true the block cannot change the environment matrix. */
+  readonly keepRows?: boolean;
+}
 
 interface EnvironmentParts {
   readonly globals: readonly YamlEntry[];
@@ -48,24 +61,26 @@ function mergeMaps(base: YamlNode | undefined, over: YamlNode): YamlNode {
   return { ...over, entries };
 }
 
-/**
- * Returns `base` overridden by `block`, leaving out the block's keys in
- * `ignored`. With `keepRows`, the block cannot change the environment matrix.
- */
-export function mergeBlock(
-  base: YamlMap,
-  block: YamlMap,
-  ignored: ReadonlySet<string>,
-  keepRows = false,
-): YamlMap {
+/** A collection extended by a list, replaced by a map, cleared by `off`/`none`. */
+function mergeCollection(base: YamlNode | undefined, over: YamlNode): YamlNode {
+  if (over.kind !== 'seq' || !base || isNull(base) || isOff(base)) return over;
+  const items = [...(base.kind === 'seq' ? base.items : [base]), ...over.items];
+
+  return { ...over, items };
+}
+
+/** Returns `base` overridden by `block` under the rules of its kind of block. */
+export function mergeBlock(base: YamlMap, block: YamlMap, rules: MergeRules): YamlMap {
   const entries = [...base.entries];
   for (const entry of block.entries) {
-    if (ignored.has(entry.key)) continue;
+    if (rules.ignored.has(entry.key)) continue;
     const index = entries.findIndex((own) => own.key === entry.key);
     const current = index === -1 ? undefined : entries[index]?.value;
     let value = entry.value;
+    const keepRows = rules.keepRows ?? false;
     if (entry.key === 'environment') value = mergeEnvironment(current, value, keepRows);
     if (entry.key === 'matrix') value = mergeMaps(current, value);
+    if (rules.extended.has(entry.key)) value = mergeCollection(current, value);
     const merged = { ...entry, value };
     if (index === -1) entries.push(merged);
     else entries[index] = merged;

@@ -2,13 +2,21 @@
  * Turns script sections into the phases of a job, in AppVeyor's order, each
  * command with its shell for the job's platform: a plain line is cmd on
  * Windows and bash elsewhere; `cmd:` runs on Windows only, `sh:` everywhere
- * but Windows; `ps:` and `pwsh:` run on every platform.
+ * but Windows; `ps:` and `pwsh:` run on every platform. AppVeyor's docs say
+ * "`sh:` on Linux only" when contrasting Linux with Windows; its macOS images
+ * run `sh:` lines too (real configs, such as libyal/libevtx in the corpus,
+ * build their macOS jobs with `sh:` lines that test for Darwin).
  */
 import type { Config, RawCommand } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { PhaseName, PhasePlan, Platform, ScriptCommand, Shell } from './plan.ts';
 
-/** Every phase, in the order AppVeyor runs them. */
+/**
+ * Every phase, in the order AppVeyor runs them. AppVeyor's Windows and Linux
+ * pipelines differ only in the place of steps Bakehouse does not carry out
+ * (hosts file, cache restore, stack, services, version patching, all reported
+ * as not run), so one order serves every platform.
+ */
 export const phaseOrder: readonly PhaseName[] = [
   'init',
   'clone',
@@ -36,6 +44,11 @@ const deployPhases: ReadonlySet<PhaseName> = new Set([
 
 const accessHook = /enable-(rdp\.ps1|ssh\.sh)/i;
 
+/** A line that is only a comment in the shell: `#` lines, and `rem` or `::` in cmd. */
+function isComment(line: string, shell: Shell): boolean {
+  return shell === 'cmd' ? /^\s*(@?rem(\s|$)|::)/i.test(line) : /^\s*#/.test(line);
+}
+
 /** How the phases of one job are planned. */
 export interface PhaseOptions {
   readonly platform: Platform;
@@ -62,11 +75,40 @@ export function shellFor(command: RawCommand, options: PhaseOptions): Shell | un
   }
 }
 
+/**
+ * The script without its RDP/SSH access hook lines (Bakehouse opens no remote
+ * session), or undefined when nothing else is left to run. A hook that is
+ * commented out is left alone.
+ */
+function withoutAccessHooks(
+  command: RawCommand,
+  shell: Shell,
+  phase: PhaseName,
+  notes: DiagnosticSink,
+): string | undefined {
+  const lines = command.script.split('\n');
+  const hooked = lines.map((line) => accessHook.test(line) && !isComment(line, shell));
+  if (!hooked.includes(true)) return command.script;
+
+  const rest = lines.filter((line, index) => !hooked[index] && !isComment(line, shell));
+  const alone = rest.every((line) => line.trim() === '');
+  const numbers = hooked.flatMap((hook, index) => (hook ? [index + 1] : []));
+  const removed =
+    numbers.length === 1
+      ? `line ${numbers[0]} of the script is removed`
+      : `lines ${numbers.join(', ')} of the script are removed`;
+  const note = alone ? 'the line is skipped' : removed;
+  notes.skip(`RDP/SSH access hooks are not run by Bakehouse; ${note}`, command, phase);
+
+  // Blank lines keep the other lines' numbers as written.
+  return alone ? undefined : lines.map((line, i) => (hooked[i] ? '' : line)).join('\n');
+}
+
 /** The phases of a job with at least one command, in AppVeyor's order. */
 export function planPhases(
   scripts: Config['scripts'],
   options: PhaseOptions,
-  sink: DiagnosticSink,
+  notes: DiagnosticSink,
 ): PhasePlan[] {
   const phases: PhasePlan[] = [];
   for (const name of phaseOrder) {
@@ -74,19 +116,9 @@ export function planPhases(
     const commands: ScriptCommand[] = [];
     for (const command of scripts[name] ?? []) {
       const shell = shellFor(command, options);
-      if (shell === undefined) continue;
-      if (accessHook.test(command.script)) {
-        const alone = !command.script.trim().includes('\n');
-        const note = alone ? 'the line is skipped' : 'the script runs without it';
-        sink.skip(
-          `RDP/SSH access hooks are not run by Bakehouse; ${note}`,
-          command,
-          name,
-        );
-        if (alone) continue;
-      }
-      const { script, line, column } = command;
-      commands.push({ shell, script, line, column });
+      const script = shell && withoutAccessHooks(command, shell, name, notes);
+      if (shell === undefined || script === undefined) continue;
+      commands.push({ shell, script, line: command.line, column: command.column });
     }
     if (commands.length > 0) phases.push({ name, commands });
   }

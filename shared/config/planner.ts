@@ -10,6 +10,7 @@ import { DiagnosticSink, parseErrorMessage } from './diagnostics.ts';
 import { checkDocument } from './document.ts';
 import { mergeVariables } from './environment.ts';
 import { filterReason, skipMarkerReason } from './filters.ts';
+import { noteIgnoredSettings } from './ignored-settings.ts';
 import { defaultImage, platformOfImage } from './image-platform.ts';
 import { loadYaml } from './load.ts';
 import { cellMatchesAny, cellName, expandMatrix, type MatrixCell } from './matrix.ts';
@@ -23,7 +24,7 @@ import type {
   Platform,
   Trigger,
 } from './plan.ts';
-import { ignoredInMatrixBlocks } from './schema.ts';
+import { matrixBlockRules } from './schema.ts';
 import { matrixBlocks, selectConfig } from './select.ts';
 import { readConfig } from './validate.ts';
 import { defaultVersionFormat } from './version.ts';
@@ -54,13 +55,16 @@ function skipped(reason: string, sink: DiagnosticSink): PlanResult {
   return { kind: 'skipped', reason, warnings: sink.warnings };
 }
 
-function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+/** One note per thing not run, at the first place it is written, in file order. */
+function firstOfEach(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
+  const inFileOrder = [...diagnostics].sort(
+    (a, b) => a.line - b.line || a.column - b.column,
+  );
 
-  return diagnostics.filter((diagnostic) => {
-    const key = `${diagnostic.line}:${diagnostic.column}:${diagnostic.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+  return inFileOrder.filter((diagnostic) => {
+    if (seen.has(diagnostic.message)) return false;
+    seen.add(diagnostic.message);
 
     return true;
   });
@@ -75,16 +79,16 @@ function blockFor(cell: MatrixCell, blocks: readonly MatrixBlock[]) {
   });
 }
 
-function noteAutomaticModes(config: Config, sink: DiagnosticSink): void {
+function noteAutomaticModes(config: Config, notes: DiagnosticSink): void {
   const top = { line: 1, column: 1 };
   if (!config.buildOff && !config.scripts.build_script?.length) {
-    sink.skip(
+    notes.skip(
       "No build_script and build is not off: MSBuild's automatic build is not run",
       top,
     );
   }
   if (!config.testOff && !config.scripts.test_script?.length) {
-    sink.skip(
+    notes.skip(
       'No test_script and test is not off: automatic test discovery is not run',
       top,
     );
@@ -97,15 +101,16 @@ interface JobContext {
   readonly blocks: readonly MatrixBlock[];
   readonly trigger: Trigger;
   readonly options: PlanOptions;
-  readonly sink: DiagnosticSink;
+  /** What the jobs' configurations accept and Bakehouse does not run. */
+  readonly notes: DiagnosticSink;
 }
 
 function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | undefined {
-  const { base, selected, blocks, trigger, options, sink } = context;
+  const { base, selected, blocks, trigger, options, notes } = context;
   const block = blockFor(cell, blocks);
   if (block && !block.merged) {
-    const merged = mergeBlock(selected, block.node, ignoredInMatrixBlocks, true);
-    block.merged = readConfig(merged, new DiagnosticSink(sink.file));
+    const merged = mergeBlock(selected, block.node, matrixBlockRules);
+    block.merged = readConfig(merged, notes);
   }
   const config = block?.merged ?? base;
   if (block && filterReason(config, trigger) !== undefined) return undefined;
@@ -125,9 +130,9 @@ function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | u
       pullRequest: trigger.pullRequest !== undefined,
       disablePsOnLinux: disablePs?.value.trim().toLowerCase() === 'true',
     },
-    sink,
+    notes,
   );
-  noteAutomaticModes(config, sink);
+  noteAutomaticModes(config, notes);
 
   return {
     id: String(id),
@@ -162,17 +167,21 @@ function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult 
   if (marker) return skipped(marker, sink);
   const selection = selectConfig(root ?? tree, trigger.tag ?? trigger.branch ?? '');
   if ('skip' in selection) return skipped(selection.skip, sink);
-  const base = readConfig(selection.config, new DiagnosticSink(sink.file));
+  const notes = new DiagnosticSink(sink.file);
+  const base = readConfig(selection.config, notes);
   const reason = filterReason(base, trigger);
   if (reason) return skipped(reason, sink);
 
+  noteIgnoredSettings(selection.config, notes);
   const blocks = matrixBlocks(selection.config).map((node) => ({
     node,
     config: readConfig(node, new DiagnosticSink(sink.file), 'for'),
   }));
-  const context = { base, selected: selection.config, blocks, trigger, options, sink };
+  const context = { base, selected: selection.config, blocks, trigger, options, notes };
+  const cells = expandMatrix(base, options.defaultImage ?? defaultImage);
+  if (cells.length === 0) return skipped('matrix.exclude removes every job', sink);
   const jobs: JobPlan[] = [];
-  for (const cell of expandMatrix(base, options.defaultImage ?? defaultImage)) {
+  for (const cell of cells) {
     const job = planJob(cell, jobs.length + 1, context);
     if (job) jobs.push(job);
   }
@@ -187,7 +196,7 @@ function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult 
     maxJobs: base.maxJobs,
     doNotIncrementBuildNumberOnPullRequests: base.doNotIncrementBuildNumberOnPullRequests,
     warnings: sink.warnings,
-    notRun: unique(sink.notRun),
+    notRun: firstOfEach(notes.notRun),
   };
 
   return build;

@@ -5,6 +5,7 @@
  * re-indents those continuation lines so that the strict parser reads the same
  * value; line numbers are kept, columns on the re-indented lines shift.
  */
+import type { SourcePosition } from './plan.ts';
 
 const quotedValueStart = /^( *)((?:- +)*)[^\s#"'-][^:#]*: +"/;
 
@@ -22,13 +23,19 @@ function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
 
+/** A repaired text, and where each double-quoted value it re-indented opens. */
+export interface Repair {
+  readonly text: string;
+  readonly repaired: readonly SourcePosition[];
+}
+
 /**
  * Returns the text with under-indented continuation lines of double-quoted
  * values pushed right of their key, or undefined when there is nothing to fix.
  */
-export function reindentQuotedContinuations(text: string): string | undefined {
+export function reindentQuotedContinuations(text: string): Repair | undefined {
   const lines = text.split('\n');
-  let changed = false;
+  const repaired: SourcePosition[] = [];
 
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] ?? '';
@@ -37,6 +44,7 @@ export function reindentQuotedContinuations(text: string): string | undefined {
 
     const keyColumn = (start[1] ?? '').length + (start[2] ?? '').length;
     let j = i + 1;
+    let changed = false;
     for (; j < lines.length; j += 1) {
       const next = lines[j] ?? '';
       if (next.trim() !== '' && indentOf(next) <= keyColumn) {
@@ -46,8 +54,9 @@ export function reindentQuotedContinuations(text: string): string | undefined {
       if (closingQuote(next, 0) !== -1) break;
     }
     if (j === lines.length) return undefined;
+    if (changed) repaired.push({ line: i + 1, column: start[0].length });
     i = j;
   }
 
-  return changed ? lines.join('\n') : undefined;
+  return repaired.length > 0 ? { text: lines.join('\n'), repaired } : undefined;
 }

@@ -8,6 +8,7 @@ import { DiagnosticSink } from './diagnostics.ts';
 import { mergeBlock } from './merge.ts';
 import { patternEquals } from './patterns.ts';
 import { readBranches } from './read-filters.ts';
+import { branchBlockRules } from './schema.ts';
 import { lookup, type YamlMap, type YamlNode } from './yaml-node.ts';
 
 /** The configuration chosen, or why none applies. */
@@ -68,8 +69,6 @@ export function matrixBlocks(map: YamlMap): YamlMap[] {
   return forBlocks(map, 'matrix');
 }
 
-const ignoredInBranchBlocks: ReadonlySet<string> = new Set(['for']);
-
 /** Selects and merges the configuration for the branch (or tag) `name`. */
 export function selectConfig(root: YamlNode, name: string): Selection {
   const configs =
@@ -82,6 +81,6 @@ export function selectConfig(root: YamlNode, name: string): Selection {
   );
 
   return block
-    ? { config: mergeBlock(selected.config, block, ignoredInBranchBlocks) }
+    ? { config: mergeBlock(selected.config, block, branchBlockRules) }
     : selected;
 }

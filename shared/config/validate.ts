@@ -14,8 +14,20 @@ import {
   readSection,
 } from './read-filters.ts';
 import { readAutomaticSection, readDeploy } from './read-sections.ts';
-import { readBoolean, readInteger, readString, readStringList } from './read-values.ts';
-import { notRunKeys, scriptKeys, valueKeys, versionInvalidCharacters } from './schema.ts';
+import {
+  isOff,
+  readBoolean,
+  readInteger,
+  readString,
+  readStringList,
+} from './read-values.ts';
+import {
+  notAppliedKeys,
+  notRunKeys,
+  scriptKeys,
+  valueKeys,
+  versionInvalidCharacters,
+} from './schema.ts';
 import { readScript } from './scripts.ts';
 import { isNull, type YamlMap, type YamlNode } from './yaml-node.ts';
 
@@ -200,6 +212,10 @@ function readValue(
       config.doNotIncrementBuildNumberOnPullRequests = flag
         ? (readBoolean(flag.value, path, sink) ?? false)
         : false;
+      if (flag && config.doNotIncrementBuildNumberOnPullRequests) {
+        const note = `${path} is not applied: pull-request builds take a build number`;
+        sink.skip(note, flag.keyAt, path);
+      }
       break;
     }
   }
@@ -220,12 +236,15 @@ export function readConfig(
     const phase = scriptKeys[key];
     if (phase) scripts[phase] = readScript(value, key, sink);
     else if (notRunKeys[key]) {
-      if (!isNull(value)) sink.skip(notRunKeys[key], keyAt, key);
+      if (!isNull(value) && !isOff(value)) sink.skip(notRunKeys[key], keyAt, key);
     } else if (key === 'for') {
       if (!isNull(value) && value.kind !== 'seq')
         sink.error('"for" must be a list of blocks', value, key);
-    } else if (valueKeys.has(key)) readValue(key, value, config, context, sink);
-    else sink.warn(`Unknown key "${key}" is ignored`, keyAt, key);
+    } else if (valueKeys.has(key)) {
+      readValue(key, value, config, context, sink);
+      const note = notAppliedKeys[key];
+      if (note && !isNull(value)) sink.skip(note, keyAt, key);
+    } else sink.warn(`Unknown key "${key}" is ignored`, keyAt, key);
   }
   config.scripts = scripts;
 

@@ -6,6 +6,18 @@
 /** The version format when a config sets none. */
 export const defaultVersionFormat = '1.0.{build}';
 
+/**
+ * The branch `{branch}` names: the branch built (a pull request's base). A tag
+ * push whose branch is not known builds with the tag name as its branch, as
+ * AppVeyor does for annotated tags.
+ */
+export function versionBranch(target: {
+  readonly branch?: string;
+  readonly tag?: string;
+}): string {
+  return target.branch ?? target.tag ?? '';
+}
+
 /** Expands `{build}` and `{branch}` in a version format (case-insensitively). */
 export function expandVersion(
   format: string,

@@ -58,14 +58,7 @@ function classifyPush(payload: unknown): Classification {
 
   const push = parsePayload('push', pushPayload, payload);
   const head = push.head_commit;
-  const lists = push.commits?.length ? push.commits : [head];
-  const files = new Set(
-    lists.flatMap((c) => [
-      ...(c.added ?? []),
-      ...(c.modified ?? []),
-      ...(c.removed ?? []),
-    ]),
-  );
+  const files = changedFiles(head);
 
   return {
     kind: 'build',
@@ -82,6 +75,23 @@ function classifyPush(payload: unknown): Classification {
       ...(files.size <= maxChangedFiles && { changedFiles: [...files] }),
     },
   };
+}
+
+/**
+ * The files commit filters look at: those of the push's head commit only, as
+ * AppVeyor's `skip_commits.files` / `only_commits.files` read them, not those
+ * of the earlier commits of the push.
+ */
+function changedFiles(head: {
+  readonly added?: readonly string[];
+  readonly modified?: readonly string[];
+  readonly removed?: readonly string[];
+}): Set<string> {
+  return new Set([
+    ...(head.added ?? []),
+    ...(head.modified ?? []),
+    ...(head.removed ?? []),
+  ]);
 }
 
 function refTarget(ref: string): { branch: string } | { tag: string } | undefined {

@@ -10,7 +10,8 @@ type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
 /**
  * Records the build's end: JobFinished `cancelled` for jobs the Map stopped,
  * then BuildFinished. Jobs whose failure is allowed (`allow_failures`) do not
- * fail the build; a rejected config fails it; a skipped build records nothing.
+ * fail the build, unless every job of the build is allowed to fail (as
+ * AppVeyor rules); a rejected config fails it; a skipped build records nothing.
  */
 export async function finishBuild(
   input: unknown,
@@ -44,7 +45,10 @@ export async function finishBuild(
       }),
     );
   const results = [...finished.map((e) => e.data), ...cancelled.map((e) => e.data)];
-  const failed = results.some((r) => r.status !== 'success' && !r.allowedFailure);
+  const failures = results.filter((r) => r.status !== 'success');
+  // An allowed failure fails the build too when every job is allowed to fail.
+  const everyJobMayFail = results.every((r) => r.allowedFailure);
+  const failed = failures.some((r) => !r.allowedFailure || everyJobMayFail);
   const broken = matrixFailure && matrixFailure.Error !== pipelineErrors.matrixStopped;
   const status: BuildStatus = broken ? 'error' : failed ? 'failed' : 'success';
   await appendToBuild(deps.events, build, [

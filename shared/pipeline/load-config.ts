@@ -1,4 +1,6 @@
+import { configMessages } from '../config/build-messages.ts';
 import type { BuildPlan, Platform } from '../config/plan.ts';
+import { expandVersion, versionBranch } from '../config/version.ts';
 import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
 import { imageKey } from '../images/names.ts';
 import type { SourceHost } from '../ports/source-host.ts';
@@ -66,13 +68,8 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
     Object.keys(imagePlatforms).length > 0
       ? deps.planBuild(config.text, trigger, imagePlatforms)
       : first;
-  const warnings = plan.kind === 'rejected' ? [] : plan.warnings;
-  const messages = warnings.map((w) =>
-    newEvent('MessageAdded', {
-      level: 'warning',
-      message: `${w.message} (${w.file}, line ${w.line}, column ${w.column})`,
-    }),
-  );
+  const notes = plan.kind === 'rejected' ? [] : configMessages(plan);
+  const messages = notes.map((note) => newEvent('MessageAdded', note));
   if (plan.kind === 'rejected') {
     const errors = plan.errors.map(({ message, line, column }) => ({
       message,
@@ -121,9 +118,8 @@ function startedEvents(
   },
   number: number,
 ): TypedNewEvent<EventType>[] {
-  const version = plan.versionFormat
-    .replaceAll('{build}', String(number))
-    .replaceAll('{branch}', build.requested.branch ?? '');
+  const branch = versionBranch(build.requested);
+  const version = expandVersion(plan.versionFormat, { build: number, branch });
 
   return [
     newEvent('ConfigLoaded', {

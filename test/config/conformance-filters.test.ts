@@ -1,7 +1,10 @@
 /**
  * Conformance checklist (appveyor-semantics.md §9): matrix, for: blocks,
- * filters and skip markers, and what webhooks decide, as far as the config
- * engine decides them.
+ * filters and skip markers, webhooks and statuses, env vars, API and secure
+ * variables. Every item of those sections is here, named as the checklist
+ * states it: a test where the config engine decides it, a comment naming the
+ * test elsewhere that covers it, or a pending item with the reason it is not
+ * done.
  */
 import { describe, expect, it } from 'vitest';
 import { buildOf, outcomeOf, push, pushWithMessage } from './corpus.ts';
@@ -10,12 +13,14 @@ const tag = (name: string) => push({ branch: undefined, tag: name });
 const pullRequest = { number: 3, headBranch: 'feature', fromFork: false };
 
 describe('conformance: matrix', () => {
-  it('D: fast_finish: true fails the build at the first failed job (flag planned)', () => {
+  // The run-time half: test/pipeline/tasks.int.test.ts
+  // › 'stops the matrix under fast_finish and cancels the jobs that never finished'.
+  it('D: `fast_finish: true` fails the build at the first failed job.', () => {
     expect(buildOf('matrix:\n  fast_finish: true\n').fastFinish).toBe(true);
     expect(buildOf('').fastFinish).toBe(false);
   });
 
-  it('D: allow_failures entries (keys os, image, configuration, platform, test_category, env names) let matching jobs fail', () => {
+  it('D: `allow_failures` entries (keys `os`, `image`, `configuration`, `platform`, `test_category`, env names) let matching jobs fail.', () => {
     const yaml = [
       'image: [Ubuntu, Visual Studio 2019]',
       'platform: [x86, x64]',
@@ -48,7 +53,7 @@ describe('conformance: matrix', () => {
     ]);
   });
 
-  it('D: exclude removes matching combinations before jobs are created', () => {
+  it('D: `exclude` removes matching combinations before jobs are created.', () => {
     const yaml =
       'platform: [x86, x64]\nconfiguration: [Debug, Release]\nmatrix:\n  exclude:\n    - platform: x86\n      configuration: Debug\n';
     const jobs = buildOf(yaml).jobs;
@@ -58,13 +63,12 @@ describe('conformance: matrix', () => {
     ).toEqual(['1:x86/Release', '2:x64/Debug', '3:x64/Release']);
   });
 
-  it.todo(
-    'D: If an allowed-failure job fails and every other job is also allowed to fail, the build fails — issue 5',
-  );
+  // D: If an allowed-failure job fails and every other job is also an allowed failure, the build fails.
+  //   test/pipeline/tasks.int.test.ts › 'fails a build whose every job may fail when one of them fails'
 });
 
 describe('conformance: for: blocks', () => {
-  it('D: for: - matrix: only/except overrides config for matching jobs; env vars merge; listed settings are ignored', () => {
+  it('D: `for: - matrix: only/except` overrides config for matching jobs; env vars merge; listed settings are ignored.', () => {
     const yaml = [
       'image: [Ubuntu, Visual Studio 2019]',
       'version: 1.{build}',
@@ -107,7 +111,7 @@ describe('conformance: for: blocks', () => {
     ]);
   });
 
-  it('D: branch filters inside a for: matrix block skip that job', () => {
+  it('D: branch filters inside a `for: - matrix:` block skip that job', () => {
     const yaml =
       'image: [Ubuntu, macos]\nfor:\n  - matrix: { only: [ { image: macos } ] }\n    branches: { only: [release] }\n';
 
@@ -117,36 +121,54 @@ describe('conformance: for: blocks', () => {
     ).toEqual(['Ubuntu', 'macos']);
   });
 
-  it('D: for: - branches: only/except overrides config for matching branches with the documented merge rules (off/none clears lists)', () => {
+  it('D: `for: - branches: only/except` overrides config for matching branches with the documented merge rules (`off`/`none` clears lists).', () => {
     const yaml = [
       'environment: { A: 1, B: 1 }',
       'install: [echo base]',
       'deploy_script: [echo deploy]',
+      'deploy:',
+      '  - provider: Local',
+      'notifications:',
+      '  - provider: Email',
       'for:',
       '  - branches: { only: [/^release\\/.*/] }',
       '    environment: { B: 2 }',
-      '    deploy_script: off',
+      '    deploy_script: [echo release]',
       '    configuration: Release',
+      '    deploy: off',
+      '    notifications:',
+      '      provider: Slack',
+      '  - branches: { only: [dev] }',
+      '    deploy: none',
     ].join('\n');
+    const notes = (branch: string) =>
+      buildOf(yaml, push({ branch })).notRun.flatMap((note) =>
+        note.path === 'deploy[0]' || note.path === 'notifications'
+          ? [`${note.line}:${note.path}`]
+          : [],
+      );
     const base = buildOf(yaml).jobs[0];
     const release = buildOf(yaml, push({ branch: 'release/2.0' })).jobs[0];
 
-    expect(base?.phases.map((phase) => phase.name)).toEqual(['install', 'deploy_script']);
+    expect(base?.phases.map((phase) => phase.commands[0]?.script)).toEqual([
+      'echo base',
+      'echo deploy',
+    ]);
     expect(release?.configuration).toBe('Release');
     expect(release?.environment.map((v) => `${v.name}=${v.value}`)).toEqual([
       'A=1',
       'B=2',
     ]);
-    expect(release?.phases.map((phase) => phase.name)).toEqual([
-      'install',
-      'deploy_script',
+    expect(release?.phases.map((phase) => phase.commands[0]?.script)).toEqual([
+      'echo base',
+      'echo release',
     ]);
-    expect(release?.phases[1]?.commands.map((command) => command.script)).toEqual([
-      'off',
-    ]);
+    expect(notes('master')).toEqual(['5:deploy[0]', '6:notifications']);
+    expect(notes('release/2.0')).toEqual(['14:notifications']);
+    expect(notes('dev')).toEqual(['6:notifications']);
   });
 
-  it('D: Legacy top-level config list selects: only-match → except-non-match → no-branches → no build', () => {
+  it('D: Legacy top-level config list selects: only-match → except-non-match → no-branches → no build.', () => {
     const yaml = [
       '- branches: { except: [master, dev] }',
       '  image: except-config',
@@ -168,7 +190,7 @@ describe('conformance: for: blocks', () => {
 });
 
 describe('conformance: filters', () => {
-  it('D: branches.only/except use /regex/ or case-insensitive equality; apply to tag names; gh-pages excluded by default', () => {
+  it('D: `branches.only/except` use `/regex/` or case-insensitive equality; apply to tag names; `gh-pages` excluded by default.', () => {
     const only = 'branches:\n  only:\n    - Master\n    - /^v\\d+/\n';
 
     expect(outcomeOf(only, push({ branch: 'master' }))).toBe('build');
@@ -190,20 +212,22 @@ describe('conformance: filters', () => {
     ).toBe('build');
   });
 
-  it('D: only does not exclude PRs targeting other branches', () => {
+  it('D: `only` does not exclude PRs targeting other branches.', () => {
     expect(
       outcomeOf('branches: { only: [master] }', push({ branch: 'develop', pullRequest })),
     ).toBe('build');
   });
 
-  it('D: skip_tags / skip_non_tags behave as named', () => {
+  it('D: `skip_tags` / `skip_non_tags` behave as named.', () => {
     expect(outcomeOf('skip_tags: true', tag('v1'))).toBe('skip_tags is set');
     expect(outcomeOf('skip_tags: true', push())).toBe('build');
     expect(outcomeOf('skip_non_tags: true', push())).toBe('skip_non_tags is set');
     expect(outcomeOf('skip_non_tags: true', tag('v1'))).toBe('build');
   });
 
-  it('D: Commit filters are evaluated on the push head commit (message, author)', () => {
+  // The head commit's files: test/webhook/classify.test.ts
+  // › 'gives a push the files of its head commit only, as commit filters read them'.
+  it('D: Commit filters are evaluated on the push head commit and only for webhook builds. — the head commit; every Bakehouse build comes from a webhook', () => {
     const yaml = 'skip_commits:\n  author: /bot@/\n  message: /^docs:/\n';
     const bot = push({
       commit: { sha: 'b', message: 'x', author: { name: 'Bot', email: 'bot@ci' } },
@@ -216,7 +240,7 @@ describe('conformance: filters', () => {
     expect(outcomeOf(yaml, pushWithMessage('fix: bug'))).toBe('build');
   });
 
-  it('D: Message filters and [skip ci]/[ci skip]/[skip appveyor] look at the commit title only; brackets required', () => {
+  it('D: Message filters and `[skip ci]`/`[ci skip]`/`[skip appveyor]` look at the commit title only; brackets required.', () => {
     for (const marker of ['[skip ci]', '[ci skip]', '[skip appveyor]', '[SKIP CI]']) {
       expect(outcomeOf('', pushWithMessage(`Fix ${marker}`))).toBe(
         `the commit title has ${marker.toLowerCase()}`,
@@ -232,7 +256,7 @@ describe('conformance: filters', () => {
     );
   });
 
-  it('D: skip_commits.files skips when all changed files match; only_commits.files builds when any matches', () => {
+  it('D: `skip_commits.files` skips when all changed files match; `only_commits.files` builds when any matches.', () => {
     const skip = "skip_commits:\n  files:\n    - docs/\n    - '**/*.md'\n";
     const only = 'only_commits:\n  files:\n    - src/*\n    - build\\**\\*\n';
 
@@ -251,7 +275,7 @@ describe('conformance: filters', () => {
     );
   });
 
-  it('D: APPVEYOR_IGNORE_COMMIT_FILTERING_ON_TAG=true bypasses filters (not skip markers) for tags', () => {
+  it('D: `APPVEYOR_IGNORE_COMMIT_FILTERING_ON_TAG=true` bypasses filters (not skip markers) for tags.', () => {
     const yaml = [
       'environment:',
       '  APPVEYOR_IGNORE_COMMIT_FILTERING_ON_TAG: true',
@@ -270,7 +294,7 @@ describe('conformance: filters', () => {
     );
   });
 
-  it('D: skip_branch_with_pr: true suppresses branch builds that have an open PR', () => {
+  it('D: `skip_branch_with_pr: true` suppresses branch builds that have an open PR.', () => {
     const yaml = 'skip_branch_with_pr: true';
 
     expect(outcomeOf(yaml, push({ branchHasOpenPullRequest: true }))).toBe(
@@ -280,31 +304,85 @@ describe('conformance: filters', () => {
       'build',
     );
   });
-
-  it.todo(
-    'D: Commit filters apply only to webhook builds, not UI/API/scheduled builds — issue 8',
-  );
 });
 
 describe('conformance: webhooks and statuses', () => {
-  it.todo('D: GitHub push → one build for the head commit of the push — issue 4');
-  it.todo('D: GitHub tag push → tag build (unless skip_tags) — issue 4');
-  it.todo('D: GitHub pull_request → PR build (merge ref) with PR env vars — issue 4');
-  it.todo('S: Same-repo PR without skip_branch_with_pr yields two builds — issue 4');
-  it.todo('D: Push and PR builds report their own status contexts — issue 4');
-  it.todo('S: Skipped commits report no status — issue 4');
-  it.todo('G: Branch-deletion push events do not start builds — issue 4');
+  // D: GitHub push → one build for the head commit of the push.
+  //   test/webhook/github-examples.test.ts › 'states the branch, head commit and changed files of a branch push'
+  // D: GitHub tag push → tag build (unless `skip_tags`).
+  //   test/webhook/github-examples.test.ts › 'requests a build of push example $i, or ignores it when it deletes its ref'
+  //   and above › 'D: `skip_tags` / `skip_non_tags` behave as named.'
+  // D: GitHub pull_request → PR build (merge ref) with PR env vars.
+  //   test/webhook/github-examples.test.ts › 'requests a merge build of pull_request example $i only when it is opened, synchronized or reopened'
+  //   test/runners/bash-script.test.ts › 'sets the tag and pull-request variables of such builds'
+
+  it('S: Same-repo PR without `skip_branch_with_pr` yields two builds (branch + PR).', () => {
+    const branchPush = push({ branch: 'feature', branchHasOpenPullRequest: true });
+    const ofPullRequest = push({ branch: 'master', pullRequest });
+
+    expect([outcomeOf('', branchPush), outcomeOf('', ofPullRequest)]).toEqual([
+      'build',
+      'build',
+    ]);
+  });
+
+  // D: Push builds report status context `continuous-integration/appveyor/branch`; PR builds
+  //   `continuous-integration/appveyor/pr`; context customizable per project.
+  //   test/github/commit-status.test.ts › 'posts pending when a branch build starts and success when it finishes'
+  //   test/github/commit-status.test.ts › 'posts a pull request build on its head commit under the pr context'
+  //   (no UI settings in Bakehouse: the context is not customizable)
+  // S: Skipped commits report no status.
+  //   test/github/commit-status.test.ts › 'posts nothing for a skipped build'
+  it.todo(
+    'D: Rolling builds (UI) cancel queued/running builds of the same branch/PR when a new commit arrives. — not implemented: no UI settings in Bakehouse',
+  );
+  // G: Branch-deletion push events do not start builds.
+  //   test/webhook/accept-delivery.test.ts › 'ignores a push whose after is all zeros even without deleted: true'
+  //   test/webhook/github-examples.test.ts › 'requests a build of push example $i, or ignores it when it deletes its ref'
 });
 
 describe('conformance: env vars, API and secure variables', () => {
-  it.todo('D: All variables of §3 are present with the documented values — issue 5');
-  it.todo('D: APPVEYOR_REPO_BRANCH is the base branch in PR builds — issue 5');
+  // D: All variables in §3 are present with the documented values (`True` on Windows / `true`
+  //   on Linux for `APPVEYOR`, `CI`).
+  //   test/runners/bash-script.test.ts › "sets AppVeyor's variables and the job's environment"
+  // D: `APPVEYOR_REPO_BRANCH` is the base branch in PR builds.
+  //   test/webhook/github-examples.test.ts › 'requests a merge build of pull_request example $i only when it is opened, synchronized or reopened'
+  //   test/runners/bash-script.test.ts › "sets AppVeyor's variables and the job's environment"
+  // D: `APPVEYOR_REPO_TAG`/`APPVEYOR_REPO_TAG_NAME` set only for tag builds.
+  //   test/runners/bash-script.test.ts › "sets AppVeyor's variables and the job's environment"
+  //   test/runners/bash-script.test.ts › 'sets the tag and pull-request variables of such builds'
   it.todo(
-    'D: SetVariable -Name -Value makes the variable visible to later steps — issue 5',
+    'D: `APPVEYOR_API_URL` points at a localhost agent API. — not implemented: runners have no build worker REST API',
+  );
+  // D: `AddMessage` accepts message, category (Information/Warning/Error), details.
+  //   test/runners/bash-script.test.ts › 'records messages added with AddMessage'
+  // D: `SetVariable -Name -Value` makes the variable visible to later steps.
+  //   test/runners/bash-script.test.ts › 'makes SetVariable visible to later commands and phases, in both forms'
+  it.todo(
+    'D: `AddTest`/`UpdateTest` single and batch endpoints with the documented fields; update matches by test name. — not implemented: no test results',
   );
   it.todo(
-    'D: secure: values are decrypted with the owning key in non-PR builds — issue 8',
+    'D: `PushArtifact` returns an upload URL; file then uploaded; artifact listed with name/type. — not implemented yet: artifacts',
   );
-  it.todo('D: secure: values are not decrypted in PR builds unless allowed — issue 8');
-  it.todo('S: Secure values are masked in stored logs — issue 8');
+  it.todo(
+    'D: `UpdateBuild -Version` changes the build version; duplicates fail. — not implemented: the appveyor command knows SetVariable, AddMessage and exit only',
+  );
+  it.todo(
+    'D: `AddCompilationMessage` accepts file/line/column/project fields. — not implemented: the appveyor command knows SetVariable, AddMessage and exit only',
+  );
+
+  // D: `secure:` values are decrypted with the owning account's key in non-PR builds.
+  //   test/secrets/secure-build.e2e.test.ts › 'succeeds, and the command output shows *** for the value'
+  //   test/secrets/runner-script.test.ts › 'gives the runner the ciphertext of a push build'
+  // D: `secure:` values are not decrypted in PR builds (variable empty) unless the UI setting
+  //   allows same-repo PRs (public) / all PRs (private).
+  //   test/secrets/runner-script.test.ts › 'decrypts same-repository pull requests only when the operator allows them'
+  //   test/secrets/runner-script.test.ts › 'leaves the variable empty for a pull request from a fork, without the ciphertext'
+  // D: Ciphertext is account-specific.
+  //   test/secrets/runner-script.test.ts › 'refuses a value encrypted for the other world, saying so'
+  //   (one installation is one account, with its own key)
+  // S: Secure values are masked in stored logs; G: also in the live log.
+  //   test/secrets/secure-build.e2e.test.ts › 'writes the value to no log line, commit statuses included'
+  //   test/secrets/runner-script.test.ts › 'gives commands the value, and prints *** wherever it appears'
+  //   (the runner masks its output before it is streamed, so the live log is masked too)
 });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildStream, isEvent } from '../../shared/events/catalogue.ts';
 import { acquireJobSlot } from '../../shared/pipeline/acquire-job-slot.ts';
 import { finishBuild } from '../../shared/pipeline/finish-build.ts';
 import { finishJob } from '../../shared/pipeline/finish-job.ts';
@@ -51,9 +52,105 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     expect(again).toEqual(first);
     expect(await buildLines(tables.store, buildId)).toEqual([
       'BuildRequested',
+      // No test_script and test not off: automatic test discovery is not run.
+      'MessageAdded',
       'ConfigLoaded',
       'BuildStarted',
     ]);
+  });
+
+  it('records each key the build will not run as a located information message', async () => {
+    const config = [
+      'image: Ubuntu2204',
+      'test: off',
+      'cache:',
+      '  - node_modules',
+      'notifications:',
+      '  - provider: Slack',
+      'build_script:',
+      '  - echo build',
+      'deploy:',
+      '  - provider: GitHub',
+      '  - provider: NuGet',
+    ].join('\n');
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+
+    await loadConfig({ buildId }, deps);
+
+    const events = await tables.store.read(buildStream(buildId));
+    const messages = events.flatMap((e) => (isEvent(e, 'MessageAdded') ? [e.data] : []));
+    expect(messages).toEqual([
+      {
+        level: 'information',
+        message:
+          'appveyor.yml: cache entries are not restored or saved by Bakehouse (Line: 3, Column: 1)',
+      },
+      {
+        level: 'information',
+        message:
+          'appveyor.yml: notifications are not sent by Bakehouse (Line: 5, Column: 1)',
+      },
+      {
+        level: 'information',
+        message:
+          'appveyor.yml: Deployment provider "GitHub" is not run: deployments are out of scope (Line: 10, Column: 5)',
+      },
+      {
+        level: 'information',
+        message:
+          'appveyor.yml: Deployment provider "NuGet" is not run: deployments are out of scope (Line: 11, Column: 5)',
+      },
+    ]);
+  });
+
+  it('expands the version format case-insensitively, as validate does', async () => {
+    const deps = pipelineDeps(tables, `version: 2.{BUILD}-{Branch}\n${matrix}`);
+    const buildId = await requestBuild(tables.store);
+
+    await loadConfig({ buildId }, deps);
+
+    const events = await tables.store.read(buildStream(buildId));
+    const started = events.flatMap((e) => (isEvent(e, 'BuildStarted') ? [e.data] : []));
+    expect(started).toHaveLength(1);
+    expect(started[0]?.version).toBe(`2.${started[0]?.number}-main`);
+  });
+
+  it('skips a commit that has no appveyor.yml, recording why', async () => {
+    const deps = pipelineDeps(tables, undefined);
+    const buildId = await requestBuild(tables.store);
+
+    const loaded = await loadConfig({ buildId }, deps);
+
+    expect(loaded).toEqual({ buildId, outcome: 'skipped', jobs: [] });
+    expect(await buildLines(tables.store, buildId)).toEqual([
+      'BuildRequested',
+      'BuildSkipped',
+    ]);
+  });
+
+  it('rejects a config over 128 KB with a located error, keeping its text out of the events', async () => {
+    const config = `install:\n${'  - echo 0123456789abcdef\n'.repeat(6000)}`;
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+
+    const loaded = await loadConfig({ buildId }, deps);
+
+    expect(loaded.outcome).toBe('rejected');
+    const events = await tables.store.read(buildStream(buildId));
+    const rejected = events.flatMap((e) =>
+      isEvent(e, 'ConfigRejected') ? [e.data] : [],
+    );
+    expect(rejected[0]?.errors).toEqual([
+      {
+        message: expect.stringMatching(
+          /^Error parsing appveyor\.yml: The config is 153 KB, over the 128 KB Bakehouse reads; the limit falls here \(Line: \d+, Column: \d+\)$/,
+        ),
+        line: 5042,
+        column: 24,
+      },
+    ]);
+    expect(JSON.stringify(events).length).toBeLessThan(10_000);
   });
 
   it('rejects a bad config with no job and no build number', async () => {
@@ -181,6 +278,34 @@ describe('the pipeline tasks on DynamoDB Local', () => {
 
     expect(job2).toEqual({ status: 'failed', stopMatrix: false });
     expect(build).toEqual({ status: 'success' });
+  });
+
+  it('fails a build whose every job may fail when one of them fails', async () => {
+    const config = `${matrix}matrix:\n  allow_failures:\n    - image: Ubuntu2204\n`;
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+
+    await finishJob({ buildId, jobId: '1' }, deps);
+    await finishJob(
+      { buildId, jobId: '2', failure: { Error: 'PhaseFailed', Cause: 'install failed' } },
+      deps,
+    );
+    const build = await finishBuild({ buildId }, deps);
+
+    expect(build).toEqual({ status: 'failed' });
+  });
+
+  it('finishes a build green when every job may fail and none failed', async () => {
+    const config = `${matrix}matrix:\n  allow_failures:\n    - image: Ubuntu2204\n`;
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+
+    await finishJob({ buildId, jobId: '1' }, deps);
+    await finishJob({ buildId, jobId: '2' }, deps);
+
+    expect(await finishBuild({ buildId }, deps)).toEqual({ status: 'success' });
   });
 
   it('stops the matrix under fast_finish and cancels the jobs that never finished', async () => {

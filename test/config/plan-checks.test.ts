@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { maxConfigBytes } from '../../shared/config/load.ts';
+import { planBuild } from '../../shared/config/planner.ts';
+import { buildOf, corpusText, outcomeOf, push } from './corpus.ts';
+
+describe('planBuild: environment', () => {
+  it('rejects environment.global that is not a map, at its value', () => {
+    const result = planBuild('environment:\n  global: foo\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: "environment.global" must be a map of variables (Line: 2, Column: 11)',
+        line: 2,
+        column: 11,
+        path: 'environment.global',
+      },
+    ]);
+  });
+
+  it('warns that a secure APPVEYOR_BAKE_IMAGE bakes nothing, at the variable', () => {
+    const plan = buildOf('environment:\n  APPVEYOR_BAKE_IMAGE:\n    secure: c2VjcmV0\n');
+
+    expect(plan.jobs[0]?.bake).toEqual({ mayBeSetByScript: false });
+    expect(plan.warnings).toMatchObject([
+      {
+        line: 2,
+        column: 3,
+        message:
+          'A secure APPVEYOR_BAKE_IMAGE is ignored: no image is baked from it; an image name is not secret, set it as plain text',
+      },
+    ]);
+  });
+});
+
+describe('planBuild: config size', () => {
+  it('rejects a config over 128 KB before planning, where the limit falls', () => {
+    const line = `  - echo ${'x'.repeat(90)}\n`; // 100 bytes
+    const yaml = `install:\n${line.repeat(1400)}`;
+
+    const result = planBuild(yaml, push());
+
+    expect(maxConfigBytes).toBe(131_072);
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        line: 1312,
+        column: 64,
+        message:
+          'Error parsing appveyor.yml: The config is 137 KB, over the 128 KB Bakehouse reads; the limit falls here (Line: 1312, Column: 64)',
+      },
+    ]);
+  });
+
+  it('plans a config of exactly 128 KB', () => {
+    const yaml = `install:\n  - echo ${'x'.repeat(maxConfigBytes - 19)}\n`;
+
+    expect(Buffer.byteLength(yaml)).toBe(maxConfigBytes);
+    expect(planBuild(yaml, push()).kind).toBe('build');
+  });
+});
+
+describe('planBuild: matrix', () => {
+  it('says that matrix.exclude removed every job, not a for: block', () => {
+    const yaml = 'platform: [x86]\nmatrix:\n  exclude:\n    - platform: x86\n';
+
+    expect(outcomeOf(yaml)).toBe('matrix.exclude removes every job');
+  });
+});
+
+describe('planBuild: script forms on macOS', () => {
+  it("keeps sh: lines on macOS, as libyal/libevtx's macOS jobs need", () => {
+    const plan = buildOf(
+      corpusText('libyal__libevtx__appveyor.yml'),
+      push({ branch: 'main' }),
+    );
+    const macos = plan.jobs.filter((job) => job.platform === 'macos');
+    const shLines = macos.map(
+      (job) =>
+        job.phases.flatMap((phase) => phase.commands.filter((c) => c.shell === 'sh'))
+          .length,
+    );
+
+    expect(macos.length).toBeGreaterThan(0);
+    expect(shLines.every((count) => count > 0)).toBe(true);
+  });
+});
