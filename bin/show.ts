@@ -76,11 +76,9 @@ export function describeBuild(build: BuildView): string {
     `  requested ${time(build.requestedAt)}   duration ${duration(build.durationMs)}`,
   ];
   if (build.skipReason) lines.push(`  skipped   ${build.skipReason}`);
-  for (const error of build.configErrors ?? []) {
-    lines.push(
-      `  error     ${error.message} (Line: ${error.line}, Column: ${error.column})`,
-    );
-  }
+  // The message says the line and column in AppVeyor's words already.
+  for (const error of build.configErrors ?? [])
+    lines.push(`  error     ${error.message}`);
   for (const message of build.messages) {
     const job = message.jobId ? ` job ${message.jobId}` : '';
     lines.push(`  ${message.level}${job}: ${message.message}`);
