@@ -38,6 +38,7 @@ export function linuxJob(overrides: Partial<JobPlan> = {}): JobPlan {
     stack: [],
     hosts: {},
     bake: { mayBeSetByScript: false },
+    artifacts: [],
     ...overrides,
   };
 }
