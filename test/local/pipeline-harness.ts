@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
+import { LocalArtifactStore } from '../../local/artifacts/store.ts';
 import { GitSourceHost } from '../../local/git-source-host.ts';
 import { LocalImages } from '../../local/local-images.ts';
 import { localPipelineOrchestrator } from '../../local/orchestrator.ts';
@@ -87,6 +88,11 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
       repositoryUrl: () => origin,
       repositoryProvider: 'git',
       decryption: noKeyDecryption,
+    }),
+    // No server here: tests read the artifacts from the state folder itself.
+    artifacts: new LocalArtifactStore({
+      stateDir: stateFolder,
+      baseUrl: () => 'http://127.0.0.1:9',
     }),
     settings: { installationMaxJobs: 4, ...settings },
     bake: {
