@@ -69,6 +69,7 @@ export const pushArtifactFunction = `push_artifact() {
         "\${__bh_store_fields[@]}" --form-string "key=$__bh_store_prefix$file_name" \\
         -F "file=@$dir/upload.file" "$__bh_store_url")
       answer=$(cat "$dir/upload.answer" 2> /dev/null)
+      answer=\${answer//[$'\\r\\n']/ }
       rm -f "$dir/upload.file" "$dir/upload.answer"
       [[ $status == 2?? ]] ||
         fail "PushArtifact: the store answered \${status:-nothing} for '$file_name': \${answer:0:300}" ;;
