@@ -164,6 +164,8 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
     until,
     fleet,
     orchestrator,
+    /** The state folder, whose `artifacts/` holds what builds pushed. */
+    stateFolder,
     /** Runner folders left under the state folder. */
     runnerFolders: () => readdirSafe(join(stateFolder, 'runners')),
     /** Processes still alive in any phase's process group. */
