@@ -35,6 +35,7 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
     outcome: result.outcome,
     exitCode: result.exitCode,
     durationMs: result.durationMs,
+    artifacts: result.artifacts?.length ?? 0,
   });
 
   const error = callbackError(result);
