@@ -14,9 +14,10 @@ const closingPhases: ReadonlySet<string> = new Set(
 
 /**
  * Records how a phase ended (PhaseFinished, with the variables it set, the
- * messages it added and the artifacts it pushed) and ends the waiting state: task success, or a task
- * failure whose error steers the state machine. Used by the SSM completion
- * Lambda on AWS and by the local runner fleet alike; a repeat records nothing.
+ * messages it added and the artifacts it pushed) and ends the waiting state:
+ * task success, or a task failure whose error steers the state machine. Used
+ * by the SSM completion Lambda on AWS and by the local runner fleet alike; a
+ * repeat records nothing.
  */
 export async function completePhase(result: PhaseResult, deps: Deps): Promise<void> {
   const { buildId, jobId, phase } = result;

@@ -53,7 +53,8 @@ export const pushArtifactFunction = `push_artifact() {
     done < "$dir/artifacts.pushed"
   fi
   [ "$known" = true ] || (( count < __bh_store_max_count )) ||
-    fail "PushArtifact: '$file_name' would be artifact $((count + 1)) of the job; the most is $__bh_store_max_count"
+    fail "PushArtifact: '$file_name' would be artifact $((count + 1)) of the job;" \\
+      "the most is $__bh_store_max_count"
   case $__bh_store_kind in
     folder)
       target=$__bh_store_folder/$file_name
@@ -72,7 +73,8 @@ export const pushArtifactFunction = `push_artifact() {
       answer=\${answer//[$'\\r\\n']/ }
       rm -f "$dir/upload.file" "$dir/upload.answer"
       [[ $status == 2?? ]] ||
-        fail "PushArtifact: the store answered \${status:-nothing} for '$file_name': \${answer:0:300}" ;;
+        fail "PushArtifact: the store answered \${status:-nothing} for '$file_name':" \\
+          "\${answer:0:300}" ;;
     *) fail "PushArtifact: the artifact store of this phase is of no known kind" ;;
   esac
   [ "$known" = true ] || printf '%s\\n' "$file_name" >> "$dir/artifacts.pushed"

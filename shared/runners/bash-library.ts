@@ -12,9 +12,10 @@ import { artifactFunctions, pushArtifactFunction } from './bash-artifacts.ts';
  * script applies after each command.
  */
 export const appveyorCli = `#!/usr/bin/env bash
-# The build worker API of a Bakehouse runner: SetVariable, AddMessage, PushArtifact, exit.
+# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 dir=$(cd "$(dirname "$0")/.." && pwd)
-fail() { echo "appveyor: $1" >&2; exit 2; }
+fail() { echo "appveyor: $*" >&2; exit 2; }
 quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
 verb=\${1-}
 [ $# -gt 0 ] && shift

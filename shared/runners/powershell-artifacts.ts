@@ -22,7 +22,8 @@ export const pushArtifactPowershell = `function Push-Artifact {
     Fail "PushArtifact: '$path' is not a file (in $((Get-Location).Path))"
   }
   $file = (Resolve-Path -LiteralPath $path).Path
-  $fileName = if ($options.ContainsKey('filename')) { $options['filename'] } else { Split-Path -Leaf $file }
+  $fileName = Split-Path -Leaf $file
+  if ($options.ContainsKey('filename')) { $fileName = $options['filename'] }
   $fileName = $fileName -replace '\\\\', '/'
   while ($fileName -match '^\\.?/') { $fileName = $fileName -replace '^\\.?/', '' }
   if ("/$fileName/" -match '//|/\\.\\.?/' -or $fileName -match '[\\x00-\\x1f]') {
@@ -40,7 +41,8 @@ export const pushArtifactPowershell = `function Push-Artifact {
   $pushed = @(if (Test-Path -LiteralPath $pushedFile) { Get-Content -LiteralPath $pushedFile })
   $known = $pushed -contains $fileName
   if (-not $known -and $pushed.Count -ge $store.maxCount) {
-    Fail "PushArtifact: '$fileName' would be artifact $($pushed.Count + 1) of the job; the most is $($store.maxCount)"
+    $next = $pushed.Count + 1
+    Fail "PushArtifact: '$fileName' would be artifact $next of the job; the most is $($store.maxCount)"
   }
   if ($store.kind -eq 'folder') {
     $target = Join-Path $store.folder $fileName
@@ -68,7 +70,8 @@ export const pushArtifactPowershell = `function Push-Artifact {
     fileName = $fileName; name = [string]$options['deploymentname']; type = $type
     size = $size; path = $path
   }
-  Add-Content -LiteralPath (Join-Path $dir 'artifacts.pending') -Value ($record | ConvertTo-Json -Compress)
+  $pending = Join-Path $dir 'artifacts.pending'
+  Add-Content -LiteralPath $pending -Value ($record | ConvertTo-Json -Compress)
   Write-Output "Artifact $fileName ($size bytes) pushed."
 }
 `;
@@ -79,7 +82,9 @@ export const pushArtifactPowershell = `function Push-Artifact {
  * matches, a folder as one archive; `$(NAME)` replaced; a warning when
  * nothing matches).
  */
-export const collectArtifactsPowershell = `function __bhCollectArtifacts([string] $written, [string] $name, [string] $type) {
+export const collectArtifactsPowershell = `function __bhCollectArtifacts(
+  [string] $written, [string] $name, [string] $type
+) {
   $global:LASTEXITCODE = 0
   $pattern = [regex]::Replace($written, '\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)', {
     param($found) [Environment]::GetEnvironmentVariable($found.Groups[1].Value)
@@ -91,14 +96,16 @@ export const collectArtifactsPowershell = `function __bhCollectArtifacts([string
   if ($type) { $named += '-Type', $type }
   if ("/$pattern/" -match '/\\.\\./') {
     Write-Output "Warning: artifact path '$written' leaves the clone folder; it is skipped."
-    & appveyor AddMessage "Artifact path '$written' leaves the clone folder; it is skipped" -Category Warning
+    $warning = "Artifact path '$written' leaves the clone folder; it is skipped"
+    & appveyor AddMessage $warning -Category Warning
     return
   }
   $root = $env:APPVEYOR_BUILD_FOLDER
   $path = Join-Path $root $pattern
   $files = @()
   if ($pattern -match '[*?]') {
-    $glob = [regex]::Escape($pattern) -replace '\\\\\\*\\\\\\*/', '(.*/)?' -replace '\\\\\\*\\\\\\*', '.*'
+    $glob = [regex]::Escape($pattern) -replace '\\\\\\*\\\\\\*/', '(.*/)?'
+    $glob = $glob -replace '\\\\\\*\\\\\\*', '.*'
     $glob = '^' + ($glob -replace '\\\\\\*', '[^/]*' -replace '\\\\\\?', '[^/]') + '$'
     foreach ($item in Get-ChildItem -LiteralPath $root -Recurse -File -Force) {
       $relative = $item.FullName.Substring($root.Length).TrimStart('\\', '/') -replace '\\\\', '/'
@@ -117,7 +124,8 @@ export const collectArtifactsPowershell = `function __bhCollectArtifacts([string
   }
   if ($files.Count -eq 0) {
     Write-Output "Warning: artifact path '$written' matched no file; nothing is pushed for it."
-    & appveyor AddMessage "Artifact path '$written' matched no file; nothing is pushed for it" -Category Warning
+    $warning = "Artifact path '$written' matched no file; nothing is pushed for it"
+    & appveyor AddMessage $warning -Category Warning
     return
   }
   foreach ($pair in $files) {

@@ -11,7 +11,8 @@ import {
 } from './powershell-artifacts.ts';
 
 /** The `appveyor` command (bin/appveyor.ps1, called through bin/appveyor.cmd). */
-export const appveyorCliPowershell = `# The build worker API of a Bakehouse runner: SetVariable, AddMessage, PushArtifact, exit.
+export const appveyorCliPowershell = `# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
 $options = @{}
@@ -49,7 +50,8 @@ ${pushArtifactPowershell}switch ($verb.ToLower()) {
   'pushartifact' { Push-Artifact }
   'exit' { Set-Content -LiteralPath (Join-Path $dir 'exit-requested') -Value '' }
   default {
-    [Console]::Error.WriteLine("appveyor: '$verb' is not supported by Bakehouse (SetVariable, AddMessage, PushArtifact, exit)")
+    $verbs = 'SetVariable, AddMessage, PushArtifact, exit'
+    [Console]::Error.WriteLine("appveyor: '$verb' is not supported by Bakehouse ($verbs)")
     exit 1
   }
 }

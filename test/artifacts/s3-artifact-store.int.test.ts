@@ -48,7 +48,7 @@ describe('S3ArtifactStore on moto_server', () => {
     if (runner) rmSync(runner.root, { recursive: true, force: true });
   });
 
-  it("limits a phase's upload to its job's prefix, the size limit and the phase's time", async () => {
+  it("limits an upload to the job's prefix, the size limit and the phase's time", async () => {
     const before = Date.now();
 
     const upload = await store.uploadTarget('01JS3', '2', 900);
@@ -68,7 +68,7 @@ describe('S3ArtifactStore on moto_server', () => {
     expect(expires).toBeLessThan(905_000);
   });
 
-  it('takes a file the bash runner posts with curl, and gives it back by a presigned GET', async () => {
+  it('takes a file the bash runner posts with curl, and gives it back by presigned GET', async () => {
     runner = tempRunner();
     const folder = join(runner.home, 'projects', 'widget', 'bin');
     mkdirSync(folder, { recursive: true });

@@ -29,7 +29,7 @@ describe('the artifact bucket of the Bakehouse stack', () => {
     );
   }
 
-  it('is private, owned by the bucket, encrypted with the stack key, and expires artifacts with the logs', () => {
+  it('is private, encrypted with the stack key, and expires artifacts with the logs', () => {
     const key = stack.resolve(stack.bakehouse.key.keyArn);
 
     template.hasResourceProperties('AWS::S3::Bucket', {

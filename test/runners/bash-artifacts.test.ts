@@ -112,6 +112,38 @@ describe('appveyor PushArtifact on a bash runner', () => {
     expect(existsSync(join(store, '..', 'escape.txt'))).toBe(false);
   });
 
+  it('refuses the 101st file name of a job, and lets a known one be pushed again', () => {
+    const { context } = runnerWithStore();
+    cloneFolderWith({ 'a.txt': 'a' });
+    const job = linuxJob();
+    const pushes =
+      'for i in $(seq 100); do appveyor PushArtifact a.txt -FileName "f$i"; done';
+    runPhase(
+      runner,
+      job,
+      'build_script',
+      [inClone, command(`${pushes} > /dev/null`)],
+      context,
+    );
+
+    const again = runPhase(
+      runner,
+      job,
+      'after_build',
+      [
+        command('appveyor PushArtifact a.txt -FileName f7'),
+        command('appveyor PushArtifact a.txt -FileName f101'),
+      ],
+      context,
+    );
+
+    expect(again.report.artifacts?.map((a) => a.fileName)).toEqual(['f7']);
+    expect(again.report.exitCode).toBe(2);
+    expect(again.output).toContain(
+      "PushArtifact: 'f101' would be artifact 101 of the job; the most is 100",
+    );
+  });
+
   it('reports a push in its own phase only, and leaves no store file behind', () => {
     const { context } = runnerWithStore();
     cloneFolderWith({ 'a.txt': 'a' });

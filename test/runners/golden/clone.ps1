@@ -40,7 +40,8 @@ foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {
   Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir $__bhName)
 }
 $__bhCli = Join-Path $__bhDir 'bin\appveyor.ps1'
-Set-Content -LiteralPath $__bhCli -Value '# The build worker API of a Bakehouse runner: SetVariable, AddMessage, PushArtifact, exit.
+Set-Content -LiteralPath $__bhCli -Value '# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '''' }
 $options = @{}
@@ -61,7 +62,8 @@ function Push-Artifact {
     Fail "PushArtifact: ''$path'' is not a file (in $((Get-Location).Path))"
   }
   $file = (Resolve-Path -LiteralPath $path).Path
-  $fileName = if ($options.ContainsKey(''filename'')) { $options[''filename''] } else { Split-Path -Leaf $file }
+  $fileName = Split-Path -Leaf $file
+  if ($options.ContainsKey(''filename'')) { $fileName = $options[''filename''] }
   $fileName = $fileName -replace ''\\'', ''/''
   while ($fileName -match ''^\.?/'') { $fileName = $fileName -replace ''^\.?/'', '''' }
   if ("/$fileName/" -match ''//|/\.\.?/'' -or $fileName -match ''[\x00-\x1f]'') {
@@ -79,7 +81,8 @@ function Push-Artifact {
   $pushed = @(if (Test-Path -LiteralPath $pushedFile) { Get-Content -LiteralPath $pushedFile })
   $known = $pushed -contains $fileName
   if (-not $known -and $pushed.Count -ge $store.maxCount) {
-    Fail "PushArtifact: ''$fileName'' would be artifact $($pushed.Count + 1) of the job; the most is $($store.maxCount)"
+    $next = $pushed.Count + 1
+    Fail "PushArtifact: ''$fileName'' would be artifact $next of the job; the most is $($store.maxCount)"
   }
   if ($store.kind -eq ''folder'') {
     $target = Join-Path $store.folder $fileName
@@ -107,7 +110,8 @@ function Push-Artifact {
     fileName = $fileName; name = [string]$options[''deploymentname'']; type = $type
     size = $size; path = $path
   }
-  Add-Content -LiteralPath (Join-Path $dir ''artifacts.pending'') -Value ($record | ConvertTo-Json -Compress)
+  $pending = Join-Path $dir ''artifacts.pending''
+  Add-Content -LiteralPath $pending -Value ($record | ConvertTo-Json -Compress)
   Write-Output "Artifact $fileName ($size bytes) pushed."
 }
 switch ($verb.ToLower()) {
@@ -133,7 +137,8 @@ switch ($verb.ToLower()) {
   ''pushartifact'' { Push-Artifact }
   ''exit'' { Set-Content -LiteralPath (Join-Path $dir ''exit-requested'') -Value '''' }
   default {
-    [Console]::Error.WriteLine("appveyor: ''$verb'' is not supported by Bakehouse (SetVariable, AddMessage, PushArtifact, exit)")
+    $verbs = ''SetVariable, AddMessage, PushArtifact, exit''
+    [Console]::Error.WriteLine("appveyor: ''$verb'' is not supported by Bakehouse ($verbs)")
     exit 1
   }
 }
@@ -279,7 +284,9 @@ function __bhClone([string] $url, [string] $folder, [string] $commit, [string] $
   if ($LASTEXITCODE -eq 0) { git checkout -q --detach $commit }
   if ($LASTEXITCODE -eq 0) { Write-Output "Checked out $commit in $folder" }
 }
-function __bhCollectArtifacts([string] $written, [string] $name, [string] $type) {
+function __bhCollectArtifacts(
+  [string] $written, [string] $name, [string] $type
+) {
   $global:LASTEXITCODE = 0
   $pattern = [regex]::Replace($written, '\$\(([A-Za-z_][A-Za-z0-9_]*)\)', {
     param($found) [Environment]::GetEnvironmentVariable($found.Groups[1].Value)
@@ -291,14 +298,16 @@ function __bhCollectArtifacts([string] $written, [string] $name, [string] $type)
   if ($type) { $named += '-Type', $type }
   if ("/$pattern/" -match '/\.\./') {
     Write-Output "Warning: artifact path '$written' leaves the clone folder; it is skipped."
-    & appveyor AddMessage "Artifact path '$written' leaves the clone folder; it is skipped" -Category Warning
+    $warning = "Artifact path '$written' leaves the clone folder; it is skipped"
+    & appveyor AddMessage $warning -Category Warning
     return
   }
   $root = $env:APPVEYOR_BUILD_FOLDER
   $path = Join-Path $root $pattern
   $files = @()
   if ($pattern -match '[*?]') {
-    $glob = [regex]::Escape($pattern) -replace '\\\*\\\*/', '(.*/)?' -replace '\\\*\\\*', '.*'
+    $glob = [regex]::Escape($pattern) -replace '\\\*\\\*/', '(.*/)?'
+    $glob = $glob -replace '\\\*\\\*', '.*'
     $glob = '^' + ($glob -replace '\\\*', '[^/]*' -replace '\\\?', '[^/]') + '$'
     foreach ($item in Get-ChildItem -LiteralPath $root -Recurse -File -Force) {
       $relative = $item.FullName.Substring($root.Length).TrimStart('\', '/') -replace '\\', '/'
@@ -317,7 +326,8 @@ function __bhCollectArtifacts([string] $written, [string] $name, [string] $type)
   }
   if ($files.Count -eq 0) {
     Write-Output "Warning: artifact path '$written' matched no file; nothing is pushed for it."
-    & appveyor AddMessage "Artifact path '$written' matched no file; nothing is pushed for it" -Category Warning
+    $warning = "Artifact path '$written' matched no file; nothing is pushed for it"
+    & appveyor AddMessage $warning -Category Warning
     return
   }
   foreach ($pair in $files) {
