@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describePlan } from '../../shared/config/describe.ts';
 import { planBuild } from '../../shared/config/planner.ts';
 import { buildOf, corpusText, push } from './corpus.ts';
 
@@ -24,6 +25,17 @@ describe('the artifacts: section', () => {
       { path: 'build/app.tar.gz' },
     ]);
     expect(plan.notRun.map((note) => note.path)).not.toContain('artifacts');
+  });
+
+  it('shows each entry in the plan that validate prints', () => {
+    const result = planBuild(
+      yaml('image: Ubuntu2204', 'artifacts:', '  - path: out/*.zip', '    name: App'),
+      push(),
+    );
+
+    expect(describePlan(result)).toContain(
+      '  artifact out/*.zip (name App), after after_test\n',
+    );
   });
 
   it('takes a single map as a list of one', () => {

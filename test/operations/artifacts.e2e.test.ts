@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifacts } from '../../bin/artifacts.ts';
+import { show } from '../../bin/show.ts';
 import { type Backend, startBackend } from '../../local/backend.ts';
 import { waitForBuild } from '../../local/build-waiter.ts';
 import { sendPush } from '../../local/push-sender.ts';
@@ -166,6 +167,14 @@ describe('artifacts of a build on the embedded backend', () => {
         /^1 +bin\/blob\.bin +Blob +Auto +195\.3 KiB +\d{4}-\d\d-\d\d /,
       );
       expect(stdout).toMatch(/dist\/docs\.tar\.gz +- +Auto/);
+    });
+
+    it('names the artifacts of each job in bakehouse show', async () => {
+      const { stdout } = await runCommand(show, [buildId, ...endpoint]);
+
+      expect(stdout).toContain(
+        '  artifacts bin/blob.bin, dist/widget.whl, dist/docs.tar.gz\n',
+      );
     });
 
     it('lists one artifact as JSON for scripts', async () => {
