@@ -79,9 +79,25 @@ export class BakehouseClient {
 
   /** GETs a read API path (`/api/...`) and returns its JSON. */
   async get<T>(apiPath: string): Promise<T> {
-    const response = await this.#fetch(apiPath, { method: 'GET' });
+    return this.#read<T>(apiPath, false);
+  }
+
+  /**
+   * GETs a read API path that answers a redirect (an artifact) and returns
+   * its JSON, which says where it points, without following it: the place
+   * it points to takes no credential, and must get none of the backend's.
+   */
+  async locate<T>(apiPath: string): Promise<T> {
+    return this.#read<T>(apiPath, true);
+  }
+
+  async #read<T>(apiPath: string, redirects: boolean): Promise<T> {
+    const response = await this.#fetch(apiPath, {
+      method: 'GET',
+      ...(redirects && { redirect: 'manual' as const }),
+    });
     const body = (await response.json().catch(() => ({}))) as { message?: string };
-    if (!response.ok) {
+    if (!response.ok && !(redirects && response.status === 302)) {
       throw new ApiAnswerError(
         response.status,
         body.message ?? `GET ${apiPath} answered ${response.status}`,

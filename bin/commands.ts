@@ -17,6 +17,7 @@ export const commands: Record<string, Command> = {
   builds: (await import('./builds.ts')).builds,
   show: (await import('./show.ts')).show,
   logs: (await import('./logs.ts')).logs,
+  artifacts: (await import('./artifacts.ts')).artifacts,
   images: (await import('./images.ts')).images,
   image: (await import('./image.ts')).image,
   encrypt: (await import('./encrypt.ts')).encrypt,

@@ -32,6 +32,20 @@ export function duration(ms: number | undefined): string {
   return `${Math.floor(seconds / 3600)} h ${pad(Math.floor(seconds / 60) % 60)} min`;
 }
 
+/** A size for people: `850 B`, `12.3 KiB`, `4.0 MiB`, `1.2 GiB`. */
+export function size(bytes: number): string {
+  const units = ['KiB', 'MiB', 'GiB'];
+  if (bytes < 1024) return `${bytes} B`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
 /** An ISO time as `YYYY-MM-DD HH:MM:SS` (UTC); `-` when absent. */
 export function time(iso: string | undefined): string {
   return iso ? iso.slice(0, 19).replace('T', ' ') : '-';

@@ -8,7 +8,7 @@ import { cell, duration, json, shortSha, table, time } from './format.ts';
 const usage = `Usage: bakehouse show <build id> [--states] [--json] [--endpoint URL]
 
 Shows a build: its commit, status, jobs, phases with durations and exit codes,
-and the image it baked.
+the artifacts they stored and the image it baked.
   --states   also the execution's state history, as the Step Functions console shows it
   --json     the build (and states) as JSON, for scripts
 Exit codes: 0 shown, 1 no backend, no such build or an error answer, 2 wrong usage.`;
@@ -87,6 +87,9 @@ export function describeBuild(build: BuildView): string {
   return `${[...lines, ...build.jobs.flatMap(describeJob)].join('\n')}\n`;
 }
 
+/** The artifacts a job's lines name; `bakehouse artifacts` lists them all. */
+const shownArtifacts = 5;
+
 function describeJob(job: JobView): string[] {
   const image = job.runner?.image;
   const from = image
@@ -113,6 +116,13 @@ function describeJob(job: JobView): string[] {
         .split('\n')
         .map((line) => `  ${line}`),
     );
+  }
+  const stored = job.artifacts ?? [];
+  if (stored.length > 0) {
+    const names = stored.slice(0, shownArtifacts).map((a) => a.fileName);
+    const more =
+      stored.length > shownArtifacts ? ` and ${stored.length - shownArtifacts} more` : '';
+    lines.push(`  artifacts ${names.join(', ')}${more}`);
   }
   const bake = job.bake;
   if (bake) {

@@ -1,7 +1,8 @@
 /**
  * The operators' API Lambda behind API Gateway: the read API (GET /api/...),
  * the write API (POST and DELETE /api/...) and the public badge (GET /badge/...).
- * Reads the pipeline's environment plus VIEWS_TABLE and STATE_MACHINE_ARN.
+ * Reads the pipeline's environment plus VIEWS_TABLE, ARTIFACTS_BUCKET and
+ * STATE_MACHINE_ARN.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -56,6 +57,7 @@ function wire(): { read: Route; write: Route; badge: Route } {
         new CloudWatchLogsClient({}),
         pipeline.env.runnerLogGroup,
       ),
+      artifacts: pipeline.deps.artifacts,
       log: logger,
     }),
     write: writeApiHandler({

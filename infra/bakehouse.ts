@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { deliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { type CatalogEntry, defaultImageSettings } from '../shared/images/catalog.ts';
 import { BakehouseAlarms } from './alarms.ts';
+import { ArtifactBucket } from './artifact-bucket.ts';
 import { BakehouseRules } from './event-rules.ts';
 import { EventStore } from './event-store.ts';
 import { OperatorApi } from './operator-api.ts';
@@ -51,6 +52,12 @@ export interface BakehouseProps {
   readonly phaseTimeout?: Duration;
   /** Retention of the logs (Lambdas, state machine, phase output). Default one month. */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * How long build artifacts are kept in their bucket. Default: as long as
+   * the logs, so a build's logs and artifacts go together (for ever when the
+   * logs are kept for ever).
+   */
+  readonly artifactRetention?: Duration;
   /** The most concurrent jobs of the whole installation. Default 20. */
   readonly maxConcurrentJobs?: number;
   /** Let same-repository pull-request builds bake images. Default false (never for forks). */
@@ -76,6 +83,8 @@ export class Bakehouse extends Construct {
   readonly githubToken: secrets.Secret;
   /** The operators' API (IAM-signed) and the public badge. */
   readonly operatorApi: OperatorApi;
+  /** The bucket of the builds' artifacts. */
+  readonly artifacts: ArtifactBucket;
 
   constructor(scope: Construct, id: string, props: BakehouseProps = {}) {
     super(scope, id);
@@ -93,6 +102,11 @@ export class Bakehouse extends Construct {
       logRetention,
     });
     const pipelineTable = this.#table('Pipeline', removalPolicy);
+    this.artifacts = new ArtifactBucket(this, 'Artifacts', {
+      key: this.key,
+      retention: props.artifactRetention ?? retentionOf(logRetention),
+      removalPolicy,
+    });
     const deliveries = new dynamodb.Table(this, 'Deliveries', {
       partitionKey: {
         name: deliveriesTable.partitionKey.name,
@@ -132,6 +146,7 @@ export class Bakehouse extends Construct {
       githubToken,
       key: this.key,
       runners,
+      artifacts: this.artifacts,
       runnerSubnetIds: vpc.selectSubnets(
         props.runnerSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       ).subnetIds,
@@ -195,6 +210,7 @@ export class Bakehouse extends Construct {
       stateMachine: this.stateMachine,
       stateMachineName,
       logRetention,
+      artifacts: this.artifacts,
     });
     new BakehouseAlarms(this, 'Alarms', {
       stateMachine: this.stateMachine,
@@ -228,4 +244,11 @@ export class Bakehouse extends Construct {
 
     return vpc;
   }
+}
+
+/** The artifacts' retention that matches the logs': none when the logs never expire. */
+function retentionOf(logRetention: logs.RetentionDays): Duration | undefined {
+  return logRetention === logs.RetentionDays.INFINITE
+    ? undefined
+    : Duration.days(logRetention);
 }

@@ -99,6 +99,41 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       reason: "This queue is itself the projector's dead-letter queue",
     },
     ...operatorApiAcknowledgements(bakehouse),
+    ...artifactAcknowledgements(bakehouse, fn('run-phase'), logicalId),
+  ];
+}
+
+/** The artifact bucket's findings: its access log, and keys named at run time. */
+function artifactAcknowledgements(
+  bakehouse: Bakehouse,
+  runPhase: IConstruct,
+  logicalId: (c: IConstruct) => string,
+): NagAcknowledgement[] {
+  const { bucket } = bakehouse.artifacts;
+  const objects = `AwsSolutions-IAM5[Resource::<${logicalId(bucket)}.Arn>/artifacts/*]`;
+
+  return [
+    {
+      scope: bucket,
+      id: 'AwsSolutions-S1',
+      reason:
+        'Every download is handed out by the operator API, whose access log names the ' +
+        'caller; every upload is signed by the run-phase Lambda for one job',
+    },
+    {
+      scope: runPhase,
+      id: objects,
+      reason:
+        'Artifact keys name a build and a job known only at run time; the grant is ' +
+        's3:PutObject under artifacts/, and each presigned POST narrows it to one job',
+    },
+    {
+      scope: bakehouse.operatorApi.handler.role,
+      id: objects,
+      reason:
+        'Artifact keys name a build and a job known only at run time; the grant is ' +
+        's3:GetObject under artifacts/, handed out as five-minute presigned GETs',
+    },
   ];
 }
 

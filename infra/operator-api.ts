@@ -10,6 +10,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { operatorApiOutputName } from '../shared/api/stack-output.ts';
 import { pipelineEnvNames as env } from '../shared/aws/pipeline-env.ts';
+import type { ArtifactBucket } from './artifact-bucket.ts';
 import type { EventStore } from './event-store.ts';
 import { BakehouseFunction } from './lambda-function.ts';
 import type { RunnerResources } from './runner-resources.ts';
@@ -24,6 +25,8 @@ export interface OperatorApiProps {
   /** The state machine's name, known before it exists: its executions' ARNs use it. */
   readonly stateMachineName: string;
   readonly logRetention: logs.RetentionDays;
+  /** The bucket whose artifacts the API hands out by presigned GET. */
+  readonly artifacts: ArtifactBucket;
 }
 
 /**
@@ -53,6 +56,7 @@ export class OperatorApi extends Construct {
         [env.pipelineTable]: props.pipelineTable.tableName,
         [env.installation]: stack.stackName,
         [env.runnerLogGroup]: props.runners.logGroup.logGroupName,
+        [env.artifactsBucket]: props.artifacts.bucket.bucketName,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
       },
     });
@@ -143,6 +147,7 @@ export class OperatorApi extends Construct {
       ],
     );
     statement(['logs:GetLogEvents'], [props.runners.logGroup.logGroupArn]);
+    props.artifacts.allowDownloads(role);
 
     const ec2 = (resource: string, account = true) =>
       stack.formatArn({ service: 'ec2', resource, ...(!account && { account: '' }) });

@@ -13,6 +13,7 @@ import {
   type ImageSettings,
   withCatalogEntries,
 } from '../shared/images/catalog.ts';
+import type { ArtifactBucket } from './artifact-bucket.ts';
 import type { EventStore } from './event-store.ts';
 import { BakehouseFunction } from './lambda-function.ts';
 import type { PipelineFunctions } from './pipeline-definition.ts';
@@ -49,6 +50,8 @@ export interface PipelineFunctionSetProps {
   readonly githubToken: secrets.ISecret;
   readonly key: kms.IKey;
   readonly runners: RunnerResources;
+  /** The bucket the run-phase Lambda signs artifact uploads for. */
+  readonly artifacts: ArtifactBucket;
   readonly runnerSubnetIds: readonly string[];
   readonly settings: PipelineSettingsProps;
 }
@@ -131,8 +134,10 @@ export class PipelineFunctionSet extends Construct {
     this.#allowLaunching(launchRunner.role);
     const runPhase = fn('run-phase', {
       [env.runnerLogGroup]: runners.logGroup.logGroupName,
+      [env.artifactsBucket]: props.artifacts.bucket.bucketName,
     });
     this.#allowSendingCommands(runPhase.role);
+    props.artifacts.allowUploads(runPhase.role);
     this.#allowTaskCallbacks(runPhase.role);
     const terminateRunner = fn('terminate-runner');
     const terminateBuildRunners = fn('terminate-build-runners');

@@ -17,6 +17,7 @@ import { createTables } from '../shared/events/tables.ts';
 import { ViewQueries } from '../shared/views/queries.ts';
 import { ViewProjector } from '../shared/views/view-projector.ts';
 import { viewsDocumentClient } from '../shared/views/views-client.ts';
+import { artifactFilesRoute } from './artifacts/files-route.ts';
 import {
   type DynamoDbLocal,
   localCredentials,
@@ -56,7 +57,7 @@ export interface BackendOptions {
 
 /** The running embedded backend, and what a scenario or test needs of it. */
 export interface Backend {
-  /** `http://127.0.0.1:<port>`: POST /webhook, GET /api/... */
+  /** `http://127.0.0.1:<port>`: POST /webhook, GET /api/..., GET /artifacts/... */
   readonly url: string;
   readonly stateDir: string;
   readonly pipeline: LocalPipeline;
@@ -116,6 +117,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       logger,
       phaseTimeoutSeconds: options.phaseTimeoutSeconds,
       runnerPath: options.runnerPath,
+      url: http.url,
     });
     stops.push(() => pipeline.stop());
     const orchestrator = new LocalOrchestrator({
@@ -176,9 +178,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         views: queries,
         history: new LocalExecutionHistory(orchestrator),
         logs: new LocalPhaseLogs(stateDir),
+        artifacts: pipeline.deps.artifacts,
         log: logger,
       }),
     );
+    http.mountStream('/artifacts', artifactFilesRoute(stateDir));
     const write = writeApiHandler({
       ...pipeline.deps,
       orchestrator,

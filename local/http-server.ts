@@ -11,6 +11,12 @@ export type Route = (
   event: APIGatewayProxyEventV2,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** A route that answers a request itself, streaming its body. */
+export type StreamRoute = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => Promise<void>;
+
 /** A Lambda handler of a Function URL, as middy builds it. */
 export type FunctionUrlHandler = (
   event: APIGatewayProxyEventV2,
@@ -38,6 +44,11 @@ export interface LocalHttpServer {
   readonly url: string;
   /** Mounts a route, `METHOD /path`, replacing any earlier one. */
   mount(route: string, handler: Route): void;
+  /**
+   * Mounts a route that streams its own answer, for every GET under `prefix`
+   * (`/artifacts`); it is asked before the routes of {@link mount}.
+   */
+  mountStream(prefix: string, handler: StreamRoute): void;
   /** Stops listening and closes open connections. */
   stop(): Promise<void>;
 }
@@ -51,9 +62,12 @@ export async function startHttpServer(
   options: HttpServerOptions = {},
 ): Promise<LocalHttpServer> {
   const routes = new Map(Object.entries(options.routes ?? {}));
+  const streams = new Map<string, StreamRoute>();
   const maxBodyBytes = options.maxBodyBytes ?? 6_000_000;
   const server = createServer((request, response) => {
-    void serve(request, response, routes, maxBodyBytes);
+    const stream = streamRoute(streams, request);
+    if (stream) void stream(request, response).catch(() => response.destroy());
+    else void serve(request, response, routes, maxBodyBytes);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -69,6 +83,9 @@ export async function startHttpServer(
     url: `http://127.0.0.1:${port}`,
     mount: (route, handler) => {
       routes.set(route, handler);
+    },
+    mountStream: (prefix, handler) => {
+      streams.set(prefix.replace(/\/+$/, ''), handler);
     },
     stop: () =>
       new Promise<void>((resolve, reject) => {
@@ -107,6 +124,20 @@ async function serve(
   } catch {
     await send(response, { statusCode: 500, body: '{"message":"internal error"}' });
   }
+}
+
+/** The stream route of a GET under one of the stream prefixes. */
+function streamRoute(
+  streams: Map<string, StreamRoute>,
+  request: IncomingMessage,
+): StreamRoute | undefined {
+  if (request.method !== 'GET') return undefined;
+  const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+  for (const [prefix, route] of streams) {
+    if (path.startsWith(`${prefix}/`)) return route;
+  }
+
+  return undefined;
 }
 
 /** The route of the longest `METHOD /prefix/*` key that covers the request. */

@@ -17,6 +17,7 @@ import {
 } from '../shared/pipeline/index.ts';
 import { phaseScriptGenerator } from '../shared/pipeline/phase-scripts.ts';
 import { localDecryption } from '../shared/secrets/runner-decryption.ts';
+import { LocalArtifactStore } from './artifacts/store.ts';
 import { GitSourceHost } from './git-source-host.ts';
 import { localBaseImages } from './image-store/base-images.ts';
 import { LocalImages } from './local-images.ts';
@@ -36,6 +37,8 @@ export interface LocalPipelineOptions {
   readonly phaseTimeoutSeconds?: number;
   /** PATH of the runners' phases; default this process's PATH. */
   readonly runnerPath?: string;
+  /** The backend's URL, which serves the artifacts under `/artifacts/`. */
+  readonly url: string;
 }
 
 /** The pipeline's tasks and their local dependencies, ready for the orchestrator. */
@@ -55,8 +58,9 @@ export interface LocalPipeline {
 
 /**
  * Wires the pipeline's ports to the local world: git repositories on disk,
- * the local runner fleet, local image snapshots, DynamoDB Local for events,
- * job slots and waiting phases, and callbacks that end local waiting states.
+ * the local runner fleet, local image snapshots, artifacts in the state
+ * folder, DynamoDB Local for events, job slots and waiting phases, and
+ * callbacks that end local waiting states.
  */
 export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
   const { stateDir, client, events, logger } = options;
@@ -109,6 +113,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
       repositoryProvider: 'git',
       decryption: localDecryption(stateDir),
     }),
+    artifacts: new LocalArtifactStore({ stateDir, baseUrl: () => options.url }),
     settings: {
       installationMaxJobs: 4,
       phaseTimeoutSeconds: options.phaseTimeoutSeconds ?? 600,

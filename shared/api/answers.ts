@@ -11,6 +11,24 @@ export class BadParameterError extends Error {
   override readonly name = 'BadParameterError';
 }
 
+/**
+ * What a route returns to send the client elsewhere: a 302 to `location`,
+ * with a JSON body that says the same for clients that do not follow.
+ */
+export class Redirect {
+  constructor(
+    readonly location: string,
+    readonly body: Readonly<Record<string, unknown>>,
+  ) {}
+}
+
+/** The 302 answer of a {@link Redirect}. */
+export function redirectAnswer(redirect: Redirect): APIGatewayProxyStructuredResultV2 {
+  const answer = jsonAnswer(302, redirect.body);
+
+  return { ...answer, headers: { ...answer.headers, location: redirect.location } };
+}
+
 /** A JSON answer. */
 export function jsonAnswer(
   statusCode: number,

@@ -1,6 +1,7 @@
 /**
  * The read API: projects, builds, a build's jobs and phases, its execution's
- * states, phase logs, images, versions and provenance, as JSON over GET.
+ * states, phase logs, artifacts, images, versions and provenance, as JSON
+ * over GET (an artifact answers a redirect to its bytes).
  * One handler takes an API Gateway v2 (or Function URL) event and answers,
  * so the local server and a Lambda behind API Gateway serve it unchanged.
  */
@@ -8,13 +9,17 @@ import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import type { ArtifactStore } from '../ports/artifact-store.ts';
 import type { ViewQueries } from '../views/queries.ts';
 import {
   BadParameterError,
   jsonAnswer,
   messageAnswer,
   NotFoundError,
+  Redirect,
+  redirectAnswer,
 } from './answers.ts';
+import { listArtifacts, locateArtifact } from './artifacts.ts';
 import {
   idParameter,
   imageNameParameter,
@@ -38,6 +43,8 @@ export interface ReadApiDeps {
   >;
   readonly history: ExecutionHistory;
   readonly logs: PhaseLogs;
+  /** Where artifacts are fetched from. */
+  readonly artifacts: Pick<ArtifactStore, 'downloadUrl'>;
   /** Where unexpected failures are reported; default: console.error. */
   readonly log?: { error(message: string, attributes: Record<string, unknown>): void };
 }
@@ -52,7 +59,7 @@ type Answer = (p: PathParameters, query: URLSearchParams) => Promise<unknown>;
 /** The most builds one list answer carries. */
 export const maxBuildsListed = 1000;
 
-/** The read API's handler over the views and the two ports. */
+/** The read API's handler over the views and the three ports. */
 export function readApiHandler(deps: ReadApiDeps): ReadApiHandler {
   const router = new PathRouter<Answer>(routes(deps));
 
@@ -66,8 +73,11 @@ export function readApiHandler(deps: ReadApiDeps): ReadApiHandler {
 
     try {
       const query = new URLSearchParams(event.rawQueryString ?? '');
+      const answer = await route.answer(route.parameters, query);
 
-      return jsonAnswer(200, await route.answer(route.parameters, query));
+      return answer instanceof Redirect
+        ? redirectAnswer(answer)
+        : jsonAnswer(200, answer);
     } catch (error) {
       if (error instanceof NotFoundError) return messageAnswer(404, error.message);
       if (error instanceof BadParameterError) return messageAnswer(400, error.message);
@@ -143,6 +153,20 @@ function routes(deps: ReadApiDeps): { path: string; answer: Answer }[] {
             }),
           },
           deps.logs,
+        ),
+    },
+    {
+      path: '/api/builds/{buildId}/artifacts',
+      answer: async ({ buildId = '' }) => listArtifacts(await build(buildId)),
+    },
+    {
+      path: '/api/builds/{buildId}/jobs/{jobId}/artifacts/{fileName+}',
+      answer: async ({ buildId = '', jobId = '', fileName = '' }) =>
+        locateArtifact(
+          await build(buildId),
+          idParameter('job id', jobId),
+          fileName,
+          deps.artifacts,
         ),
     },
     {

@@ -1,7 +1,9 @@
 /**
  * A router for GET routes with path parameters written as API Gateway writes
  * them (`/api/builds/{buildId}`), so a route table reads like the deployed
- * API's. Parameters match one path segment each and arrive URL-decoded.
+ * API's. Parameters match one path segment each and arrive URL-decoded; a
+ * greedy last parameter (`{fileName+}`) takes the rest of the path, its
+ * segments decoded one by one and joined with `/`.
  */
 
 /** The parameters a route's path matched, by name. */
@@ -54,8 +56,14 @@ export class PathRouter<T> {
 
 function compile(path: string): string[] {
   const segments = splitPath(path);
-  for (const segment of segments) {
-    if (segment.startsWith('{') !== segment.endsWith('}') || segment === '{}') {
+  for (const [index, segment] of segments.entries()) {
+    const greedy = segment.endsWith('+}');
+    if (
+      segment.startsWith('{') !== segment.endsWith('}') ||
+      segment === '{}' ||
+      segment === '{+}' ||
+      (greedy && index !== segments.length - 1)
+    ) {
       throw new RouteTemplateError(`Route template ${path}: bad segment '${segment}'`);
     }
   }
@@ -71,11 +79,18 @@ function matchSegments(
   template: readonly string[],
   segments: readonly string[],
 ): Record<string, string> | undefined {
-  if (template.length !== segments.length) return undefined;
+  const greedy = template.at(-1)?.endsWith('+}') === true;
+  if (greedy ? segments.length < template.length : template.length !== segments.length) {
+    return undefined;
+  }
   const parameters: Record<string, string> = {};
   for (const [index, expected] of template.entries()) {
     const actual = segments[index] ?? '';
-    if (expected.startsWith('{')) {
+    if (expected.endsWith('+}')) {
+      const rest = segments.slice(index).map(decodeSegment);
+      if (rest.some((value) => value === undefined || value === '')) return undefined;
+      parameters[expected.slice(1, -2)] = rest.join('/');
+    } else if (expected.startsWith('{')) {
       const value = decodeSegment(actual);
       if (value === undefined || value === '') return undefined;
       parameters[expected.slice(1, -1)] = value;

@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -29,6 +30,7 @@ import { Ec2ImageUsage } from './ec2-image-usage.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
 import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
+import { S3ArtifactStore } from './s3-artifact-store.ts';
 import { SecretsManagerSecretSource } from './secrets-manager-secret-source.ts';
 import { StepFunctionsTaskCallbacks } from './sfn-task-callbacks.ts';
 
@@ -106,6 +108,7 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
       repositoryProvider: 'gitHub',
       decryption: kmsDecryption(process.env.AWS_REGION ?? ''),
     }),
+    artifacts: new S3ArtifactStore({ s3: new S3Client({}), bucket: env.artifactsBucket }),
     settings: {
       installationMaxJobs: env.maxConcurrentJobs,
       phaseTimeoutSeconds: env.phaseTimeoutSeconds,

@@ -3,6 +3,7 @@
  * before a trigger selects what runs. The planner turns it into jobs.
  */
 import type {
+  ArtifactSpec,
   CacheEntry,
   EnvironmentVariable,
   PhaseName,
@@ -73,5 +74,6 @@ export interface Config {
   readonly services: readonly string[];
   readonly stack: readonly string[];
   readonly hosts: Readonly<Record<string, string>>;
+  readonly artifacts: readonly ArtifactSpec[];
   readonly doNotIncrementBuildNumberOnPullRequests: boolean;
 }

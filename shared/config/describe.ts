@@ -37,6 +37,14 @@ function describeJob(job: JobPlan): string[] {
     ]);
     lines.push(...table(rows));
   }
+  for (const artifact of job.artifacts) {
+    const details = [
+      artifact.name && `name ${artifact.name}`,
+      artifact.type && `type ${artifact.type}`,
+    ].filter(Boolean);
+    const more = details.length > 0 ? ` (${details.join(', ')})` : '';
+    lines.push(`  artifact ${artifact.path}${more}, after after_test`);
+  }
 
   return lines;
 }

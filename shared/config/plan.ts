@@ -72,6 +72,18 @@ export interface CacheEntry {
   readonly dependsOn: readonly string[];
 }
 
+/**
+ * An `artifacts:` entry: files a job stores after `after_test`. The path is a
+ * file, a folder or a wildcard, relative to the clone folder, as written.
+ */
+export interface ArtifactSpec {
+  readonly path: string;
+  /** The deployment name (`name:`), when set. */
+  readonly name?: string;
+  /** The artifact type (`type:`), when set; the runner says `Auto` otherwise. */
+  readonly type?: string;
+}
+
 /** Whether and how a job may bake an image when it succeeds. */
 export interface BakeIntent {
   /** The name set statically by APPVEYOR_BAKE_IMAGE in the job's environment. */
@@ -103,6 +115,8 @@ export interface JobPlan {
   readonly stack: readonly string[];
   readonly hosts: Readonly<Record<string, string>>;
   readonly bake: BakeIntent;
+  /** What `artifacts:` stores, collected at the end of after_test. */
+  readonly artifacts: readonly ArtifactSpec[];
 }
 
 /** A build that runs: its jobs and how they run together. */

@@ -152,6 +152,7 @@ function planJob(cell: MatrixCell, id: number, context: JobContext): JobPlan | u
     stack: config.stack,
     hosts: config.hosts,
     bake: bakeIntentOf(environment, phases),
+    artifacts: config.artifacts,
   };
 }
 

@@ -29,7 +29,6 @@ export const scriptKeys: Readonly<Record<string, PhaseName>> = {
 /** Keys accepted and reported as not run, with what people are told. */
 export const notRunKeys: Readonly<Record<string, string>> = {
   notifications: 'notifications are not sent by Bakehouse',
-  artifacts: 'artifacts are not uploaded by Bakehouse',
   assembly_info: 'AssemblyInfo patching is not done by Bakehouse',
   dotnet_csproj: '.csproj patching is not done by Bakehouse',
   nuget: 'NuGet feeds are not provided by Bakehouse',
@@ -90,6 +89,7 @@ export const valueKeys: ReadonlySet<string> = new Set([
   'build',
   'test',
   'deploy',
+  'artifacts',
   'pull_requests',
 ]);
 

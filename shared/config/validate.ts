@@ -7,6 +7,7 @@ import type { Config, MatrixCondition, RawCommand } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import { readEnvironment } from './environment.ts';
 import type { CacheEntry, PhaseName } from './plan.ts';
+import { readArtifacts } from './read-artifacts.ts';
 import {
   readBranches,
   readCommitFilter,
@@ -58,6 +59,7 @@ function emptyConfig(): Mutable<Config> {
     services: [],
     stack: [],
     hosts: {},
+    artifacts: [],
     doNotIncrementBuildNumberOnPullRequests: false,
   };
 }
@@ -202,6 +204,9 @@ function readValue(
       break;
     case 'deploy':
       readDeploy(value, sink);
+      break;
+    case 'artifacts':
+      config.artifacts = readArtifacts(value, sink);
       break;
     case 'pull_requests': {
       const map = readSection(value, key, ['do_not_increment_build_number'], sink);

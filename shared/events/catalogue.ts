@@ -32,6 +32,7 @@ export const schemaVersions: Readonly<Record<EventType, number>> = {
   PhaseFinished: 1,
   VariableSet: 1,
   MessageAdded: 1,
+  ArtifactPushed: 1,
   BakeStarted: 1,
   ImageBaked: 1,
   BakeFailed: 1,

@@ -4,6 +4,7 @@ import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
 import { allOf, appendToBuild, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { bakeImageVariable, closingPhaseStates, pipelineErrors } from './names.ts';
+import { pushedArtifactEvents } from './pushed-artifacts.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'callbacks' | 'waiting' | 'log'>;
 
@@ -12,10 +13,11 @@ const closingPhases: ReadonlySet<string> = new Set(
 );
 
 /**
- * Records how a phase ended (PhaseFinished, with the variables it set and the
- * messages it added) and ends the waiting state: task success, or a task
- * failure whose error steers the state machine. Used by the SSM completion
- * Lambda on AWS and by the local runner fleet alike; a repeat records nothing.
+ * Records how a phase ended (PhaseFinished, with the variables it set, the
+ * messages it added and the artifacts it pushed) and ends the waiting state:
+ * task success, or a task failure whose error steers the state machine. Used
+ * by the SSM completion Lambda on AWS and by the local runner fleet alike; a
+ * repeat records nothing.
  */
 export async function completePhase(result: PhaseResult, deps: Deps): Promise<void> {
   const { buildId, jobId, phase } = result;
@@ -34,6 +36,7 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
     outcome: result.outcome,
     exitCode: result.exitCode,
     durationMs: result.durationMs,
+    artifacts: result.artifacts?.length ?? 0,
   });
 
   const error = callbackError(result);
@@ -96,6 +99,7 @@ function phaseEvents(result: PhaseResult): TypedNewEvent<EventType>[] {
     ...result.messages.map((m) =>
       newEvent('MessageAdded', { jobId, level: levels[m.category], message: m.message }),
     ),
+    ...pushedArtifactEvents(result),
     newEvent('PhaseFinished', {
       jobId,
       phase,

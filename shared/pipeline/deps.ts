@@ -7,6 +7,7 @@ import type {
 } from '../config/plan.ts';
 import type { EventStore } from '../events/store.ts';
 import type { BakeDeps } from '../images/bake-tasks.ts';
+import type { ArtifactStore, ArtifactUpload } from '../ports/artifact-store.ts';
 import type { ResolvedImage, RunnerFleet, TaskCallbacks } from '../ports/runner-fleet.ts';
 import type { SourceHost } from '../ports/source-host.ts';
 
@@ -56,6 +57,8 @@ export interface PhaseScriptRequest {
   readonly job: JobPlan;
   readonly phase: PhaseName;
   readonly image: ResolvedImage;
+  /** Where the phase stores the artifacts it pushes. */
+  readonly artifactUpload: ArtifactUpload;
 }
 
 /** Generates a phase's script for the runner's shell (the runner script generator). */
@@ -136,6 +139,8 @@ export interface PipelineDeps {
   readonly slots: JobSlots;
   readonly waiting: WaitingPhases;
   readonly generatePhaseScript: GeneratePhaseScript;
+  /** Where jobs store their artifacts. */
+  readonly artifacts: ArtifactStore;
   readonly settings: PipelineSettings;
   readonly bake: BakeStateDeps;
   readonly log: PipelineLog;

@@ -20,6 +20,7 @@ type Deps = Pick<
   | 'callbacks'
   | 'waiting'
   | 'generatePhaseScript'
+  | 'artifacts'
   | 'settings'
   | 'log'
   | 'now'
@@ -28,7 +29,9 @@ type Deps = Pick<
 /**
  * Sends one phase of a job to its runner as a generated script, remembering
  * the task token the state waits on; the result comes back by callback. A
- * phase with no commands completes at once (clone always has work).
+ * phase with no commands completes at once (clone always has work, and so
+ * has after_test when the job lists artifacts: they are collected there).
+ * The script gets where it stores artifacts, for as long as the phase may run.
  */
 export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const { buildId, jobId, runnerId, phase, taskToken } = phaseInput.parse(input);
@@ -38,6 +41,7 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const hasWork =
     phase === 'clone' ||
     phase === 'on_image_bake' ||
+    (phase === 'after_test' && job.artifacts.length > 0) ||
     job.phases.some((p) => p.name === phase);
   if (!hasWork) {
     await deps.callbacks.succeed(taskToken, { phase, skipped: true });
@@ -49,6 +53,12 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   if (!started || !launched) {
     throw new BuildStateError(buildId, `job ${jobId} has no started build or runner`);
   }
+  const timeoutSeconds = deps.settings.phaseTimeoutSeconds;
+  const artifactUpload = await deps.artifacts.uploadTarget(
+    buildId,
+    jobId,
+    timeoutSeconds,
+  );
   const { shell, script } = await deps.generatePhaseScript({
     buildId,
     buildNumber: started.data.number,
@@ -62,6 +72,7 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
       platform: job.platform,
       base: !launched.data.image.version,
     },
+    artifactUpload,
   });
   const recorded = allOf(build, 'PhaseStarted').some(
     (e) => e.data.jobId === jobId && e.data.phase === phase,
@@ -85,7 +96,7 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
     phase,
     shell,
     script,
-    timeoutSeconds: deps.settings.phaseTimeoutSeconds,
+    timeoutSeconds,
     callbackToken: taskToken,
   });
   deps.log.info('phase sent', { buildId, jobId, runnerId, phase });

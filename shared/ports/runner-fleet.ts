@@ -51,6 +51,22 @@ export interface BuildMessage {
   readonly details?: string;
 }
 
+/**
+ * A file a job pushed (`appveyor PushArtifact`, `artifacts:`), as the runner
+ * reports it once the file is in the artifact store.
+ */
+export interface PushedArtifact {
+  /** Its name in the store and in listings: a relative path, e.g. `bin/app.zip`. */
+  readonly fileName: string;
+  /** The deployment name (`-DeploymentName`, `name:`), when given. */
+  readonly name?: string;
+  /** The artifact type (`-Type`, `type:`); `Auto` when not given. */
+  readonly type: string;
+  readonly size: number;
+  /** Where the file was on the runner, as the script named it. */
+  readonly path: string;
+}
+
 /** How a phase ended, as the runner reports it. */
 export interface PhaseResult {
   readonly buildId: string;
@@ -74,6 +90,8 @@ export interface PhaseResult {
   /** Variables set by `appveyor SetVariable` during the phase. */
   readonly variables: Readonly<Record<string, string>>;
   readonly messages: readonly BuildMessage[];
+  /** Artifacts the phase pushed, in order; absent means none. */
+  readonly artifacts?: readonly PushedArtifact[];
   /** Where the phase's whole output is kept: a file path or a log stream. */
   readonly logPointer: string;
 }

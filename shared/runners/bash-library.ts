@@ -4,16 +4,18 @@
  * report the phase, and the PowerShell wrapper of `ps:` and `pwsh:` lines.
  * The generator (bash-script.ts) places them around a phase's commands.
  */
+import { artifactFunctions, pushArtifactFunction } from './bash-artifacts.ts';
 
 /**
- * The `appveyor` command: SetVariable, AddMessage and exit. It cannot change
- * the shell that called it, so it leaves files that the phase script applies
- * after each command.
+ * The `appveyor` command: SetVariable, AddMessage, PushArtifact and exit. It
+ * cannot change the shell that called it, so it leaves files that the phase
+ * script applies after each command.
  */
 export const appveyorCli = `#!/usr/bin/env bash
-# The build worker API of a Bakehouse runner: SetVariable, AddMessage, exit.
+# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 dir=$(cd "$(dirname "$0")/.." && pwd)
-fail() { echo "appveyor: $1" >&2; exit 2; }
+fail() { echo "appveyor: $*" >&2; exit 2; }
 quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
 verb=\${1-}
 [ $# -gt 0 ] && shift
@@ -28,7 +30,7 @@ while [ $# -gt 0 ]; do
     *) positional+=("$1"); shift ;;
   esac
 done
-case \${verb,,} in
+${pushArtifactFunction}case \${verb,,} in
   setvariable)
     name=\${options[-name]-\${positional[0]-}}
     if [ -n "\${options[-value]+x}" ]; then value=\${options[-value]}
@@ -50,8 +52,10 @@ case \${verb,,} in
     quote qmessage "$message"; quote qdetails "\${options[-details]-}"
     printf '__bh_message %s %s %s\\n' "$qmessage" "$category" "$qdetails" \\
       >> "$dir/messages.pending" ;;
+  pushartifact) push_artifact ;;
   exit) : > "$dir/exit-requested" ;;
-  *) echo "appveyor: '$verb' is not supported by Bakehouse (SetVariable, AddMessage, exit)" >&2
+  *) echo "appveyor: '$verb' is not supported by Bakehouse" \
+       "(SetVariable, AddMessage, PushArtifact, exit)" >&2
      exit 1 ;;
 esac
 `;
@@ -122,12 +126,12 @@ __bh_message() {
 }
 __bh_apply_pending() {
   local file
-  for file in "$__bh_dir/variables.pending" "$__bh_dir/messages.pending"; do
+  for file in "$__bh_dir"/{variables,messages,artifacts}.pending; do
     if [ -f "$file" ]; then . "$file"; rm -f "$file"; fi
   done
   return 0
 }
-__bh_begin() {
+${artifactFunctions}__bh_begin() {
   printf '%s\\n' "$1"
   __bh_in_user=1
 }
@@ -208,7 +212,7 @@ __bh_report() {
   done
   json="{\\"outcome\\":\\"$__bh_outcome\\",\\"exitCode\\":$__bh_code"
   json+=",\\"skipFinalizers\\":$__bh_skip,\\"variables\\":{$variables}"
-  json+=",\\"messages\\":[$__bh_messages]}"
+  json+=",\\"messages\\":[$__bh_messages],\\"artifacts\\":[$__bh_artifacts]}"
   printf '%s\\n' "$json" | __bh_mask > "$__bh_dir/$__bh_phase.result.json"
   printf '%s\\n%s\\n%s\\n' "$__bh_report_begin" "$json" "$__bh_report_end"
 }
@@ -232,12 +236,16 @@ __bh_on_exit() {
   elif [ -z "$__bh_outcome" ]; then
     __bh_outcome=failed __bh_code=$((status == 0 ? 70 : status))
   fi
+  rm -f "$__bh_dir/artifact-store.sh"
   __bh_save_state
   __bh_report
 }
 `;
 
-/** The build worker API as PowerShell functions, calling the `appveyor` command. */
+/**
+ * The build worker API as PowerShell functions, calling the `appveyor`
+ * command; `-Verbosity` of Push-AppveyorArtifact is accepted and ignored.
+ */
 export const powershellApi = `function Set-AppveyorBuildVariable {
   param([Parameter(Mandatory = $true)][string] $Name, [string] $Value = '')
   & appveyor SetVariable -Name $Name -Value $Value
@@ -249,6 +257,20 @@ function Add-AppveyorMessage {
     [string] $Details = ''
   )
   & appveyor AddMessage $Message -Category $Category -Details $Details
+}
+function Push-AppveyorArtifact {
+  param(
+    [Parameter(Mandatory = $true, Position = 0)][string] $Path,
+    [string] $FileName = '',
+    [string] $DeploymentName = '',
+    [string] $Type = 'Auto',
+    [string] $Verbosity = 'Normal'
+  )
+  $pushing = @('PushArtifact', $Path, '-Type', $Type)
+  if ($FileName) { $pushing += '-FileName', $FileName }
+  if ($DeploymentName) { $pushing += '-DeploymentName', $DeploymentName }
+  & appveyor @pushing
+  if ($LASTEXITCODE -ne 0) { throw "Push-AppveyorArtifact: $Path was not pushed" }
 }
 function Exit-AppveyorBuild { & appveyor exit }
 `;

@@ -1,4 +1,5 @@
 import type { JobPlan, PhasePlan, ScriptCommand } from '../config/plan.ts';
+import { artifactStoreScript, collectionSteps } from './bash-artifacts.ts';
 import {
   appveyorCli,
   bashFunctions,
@@ -25,6 +26,7 @@ const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
  * open until it ends or the timeout passes: redirect its output. `ps:` and
  * `pwsh:` lines were not run with pwsh here (it is not installed): their
  * environment hand-back is untested, and their `exit N` counts as a failure.
+ * The after_test phase ends by collecting the job's `artifacts:`.
  */
 export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseContext) {
   const { buildId } = context.build;
@@ -41,16 +43,18 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     `__bh_report_end=${q(reportEndMarker)}`,
     '[ -n "$HOME" ] || export HOME=/root',
     'mkdir -p "$__bh_dir/bin" && chmod 700 "$__bh_dir" || exit 70',
-    'cd -- "$__bh_dir" && rm -f variables.pending messages.pending exit-requested \\',
+    'cd -- "$__bh_dir" && rm -f {variables,messages,artifacts}.pending exit-requested \\',
     '  "$__bh_phase.result.json" || exit 70',
     `cat > bin/appveyor << '${cliDelimiter}'`,
     appveyorCli + cliDelimiter,
     'chmod 755 bin/appveyor',
+    `printf '%s\\n' ${q(artifactStoreScript(context.artifactUpload))} > artifact-store.sh`,
     `__bh_mask_values=${q(environment.secrets.join('\n'))}`,
     bashFunctions,
     ...unsealing(environment.sealed, context),
     ...(usesPwsh ? pwshParts() : []),
     "__bh_in_user=0 __bh_outcome='' __bh_code=0 __bh_skip=false __bh_messages=''",
+    "__bh_artifacts=''",
     'declare -A __bh_vars=()',
     '__bh_var_names=()',
     '{',
@@ -125,6 +129,12 @@ function pwshParts(): string[] {
 
 function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
   const commands = phase.commands.flatMap(commandLines);
+  // AppVeyor packages artifacts after after_test, before the deploy phases.
+  if (phase.name === 'after_test') {
+    const steps = collectionSteps(job.artifacts);
+
+    return [...commands, ...steps.flatMap(([display, line]) => internal(display, line))];
+  }
   // A baking job's clone folder is not part of its image (DESIGN §2).
   if (phase.name === 'on_image_bake') {
     return [

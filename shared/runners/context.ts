@@ -1,4 +1,5 @@
 import type { Trigger } from '../config/plan.ts';
+import type { ArtifactUpload } from '../ports/artifact-store.ts';
 import type { SecureValueDecryption } from './decryption.ts';
 
 /** What a phase script needs to know about the build it belongs to. */
@@ -20,10 +21,14 @@ export interface BuildContext {
   readonly pullRequestHeadCommit?: string;
 }
 
-/** The context of one phase script: the build, the image and the decryption port. */
+/**
+ * The context of one phase script: the build, the image, the decryption port
+ * and where the phase stores artifacts.
+ */
 export interface PhaseContext {
   readonly build: BuildContext;
   /** The resolved build worker image name, as first written. */
   readonly imageName: string;
   readonly decryption: SecureValueDecryption;
+  readonly artifactUpload: ArtifactUpload;
 }

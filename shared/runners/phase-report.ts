@@ -1,5 +1,5 @@
 import type { PhaseName } from '../config/plan.ts';
-import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
+import type { BuildMessage, PhaseResult, PushedArtifact } from '../ports/runner-fleet.ts';
 
 /**
  * What a phase script reports about itself: the part of a PhaseResult the
@@ -8,7 +8,7 @@ import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
  */
 export type RunnerReport = Pick<
   PhaseResult,
-  'outcome' | 'exitCode' | 'skipFinalizers' | 'variables' | 'messages'
+  'outcome' | 'exitCode' | 'skipFinalizers' | 'variables' | 'messages' | 'artifacts'
 >;
 
 /** The line printed before the report. */
@@ -69,7 +69,8 @@ export function parseReport(json: string): RunnerReport {
     !outcomes.includes(String(report.outcome)) ||
     typeof report.exitCode !== 'number' ||
     typeof report.variables !== 'object' ||
-    !Array.isArray(report.messages)
+    !Array.isArray(report.messages) ||
+    !(report.artifacts === undefined || Array.isArray(report.artifacts))
   ) {
     throw new PhaseReportError(
       `Phase report has an unexpected shape: ${json.slice(0, 200)}`,
@@ -82,5 +83,8 @@ export function parseReport(json: string): RunnerReport {
     skipFinalizers: report.skipFinalizers === true,
     variables: report.variables as Record<string, string>,
     messages: report.messages as BuildMessage[],
+    ...(report.artifacts && report.artifacts.length > 0
+      ? { artifacts: report.artifacts as PushedArtifact[] }
+      : {}),
   };
 }

@@ -5,9 +5,14 @@
  * not installed where these were written: they are checked against reviewed
  * golden files, not run.
  */
+import {
+  collectArtifactsPowershell,
+  pushArtifactPowershell,
+} from './powershell-artifacts.ts';
 
 /** The `appveyor` command (bin/appveyor.ps1, called through bin/appveyor.cmd). */
-export const appveyorCliPowershell = `# The build worker API of a Bakehouse runner: SetVariable, AddMessage, exit.
+export const appveyorCliPowershell = `# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
 $options = @{}
@@ -22,7 +27,7 @@ for ($i = 1; $i -lt $args.Count; $i++) {
   }
 }
 function Fail($message) { [Console]::Error.WriteLine("appveyor: $message"); exit 2 }
-switch ($verb.ToLower()) {
+${pushArtifactPowershell}switch ($verb.ToLower()) {
   'setvariable' {
     $name = if ($options.ContainsKey('name')) { $options['name'] } else { [string]$positional[0] }
     $value = if ($options.ContainsKey('value')) { $options['value'] } else { [string]$positional[1] }
@@ -42,9 +47,11 @@ switch ($verb.ToLower()) {
     $record = @{ message = $message; category = $category; details = [string]$options['details'] }
     Add-Content -LiteralPath (Join-Path $dir 'messages.pending') -Value ($record | ConvertTo-Json -Compress)
   }
+  'pushartifact' { Push-Artifact }
   'exit' { Set-Content -LiteralPath (Join-Path $dir 'exit-requested') -Value '' }
   default {
-    [Console]::Error.WriteLine("appveyor: '$verb' is not supported by Bakehouse (SetVariable, AddMessage, exit)")
+    $verbs = 'SetVariable, AddMessage, PushArtifact, exit'
+    [Console]::Error.WriteLine("appveyor: '$verb' is not supported by Bakehouse ($verbs)")
     exit 1
   }
 }
@@ -72,6 +79,19 @@ function __bhApplyPending {
       $message = [ordered]@{ message = $record.message; category = $record.category }
       if ($record.details) { $message.details = $record.details }
       $__bhState.Messages += $message
+    }
+    Remove-Item -LiteralPath $file
+  }
+  $file = Join-Path $__bhDir 'artifacts.pending'
+  if (Test-Path -LiteralPath $file) {
+    foreach ($line in Get-Content -LiteralPath $file) {
+      $record = $line | ConvertFrom-Json
+      $artifact = [ordered]@{ fileName = $record.fileName }
+      if ($record.name) { $artifact.name = $record.name }
+      $artifact.type = $record.type
+      $artifact.size = [long]$record.size
+      $artifact.path = $record.path
+      $__bhState.Artifacts += $artifact
     }
     Remove-Item -LiteralPath $file
   }
@@ -175,7 +195,7 @@ function __bhClone([string] $url, [string] $folder, [string] $commit, [string] $
   if ($LASTEXITCODE -eq 0) { git checkout -q --detach $commit }
   if ($LASTEXITCODE -eq 0) { Write-Output "Checked out $commit in $folder" }
 }
-function __bhSaveState { __bhExportEnvironment (Join-Path $__bhDir 'state.json') }
+${collectArtifactsPowershell}function __bhSaveState { __bhExportEnvironment (Join-Path $__bhDir 'state.json') }
 function __bhReport {
   if ($env:APPVEYOR_BAKE_IMAGE -ne $__bhBakeImage) {
     $__bhState.Variables['APPVEYOR_BAKE_IMAGE'] = [string]$env:APPVEYOR_BAKE_IMAGE
@@ -183,6 +203,7 @@ function __bhReport {
   $report = [ordered]@{
     outcome = $__bhState.Outcome; exitCode = $__bhState.Code; skipFinalizers = $__bhState.Skip
     variables = $__bhState.Variables; messages = @($__bhState.Messages)
+    artifacts = @($__bhState.Artifacts)
   }
   $json = $report | ConvertTo-Json -Compress -Depth 4
   Set-Content -LiteralPath (Join-Path $__bhDir "$__bhPhase.result.json") -Value (__bhMask $json)
@@ -201,6 +222,7 @@ function __bhFinish {
     $__bhState.Outcome = 'failed'
     $__bhState.Code = 70
   }
+  Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir 'artifact-store.json')
   __bhSaveState
   __bhReport
 }

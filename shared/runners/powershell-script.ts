@@ -2,6 +2,7 @@ import type { JobPlan, PhasePlan, ScriptCommand } from '../config/plan.ts';
 import { powershellApi } from './bash-library.ts';
 import type { PhaseContext } from './context.ts';
 import { reportBeginMarker, reportEndMarker } from './phase-report.ts';
+import { artifactStoreJson, collectionStepsPowershell } from './powershell-artifacts.ts';
 import { appveyorCliPowershell, powershellFunctions } from './powershell-library.ts';
 import { powershellQuote as q } from './quoting.ts';
 import { jobEnvironment } from './variables.ts';
@@ -17,7 +18,8 @@ const cliLauncher =
  * build worker API and report as the bash flavour; plain and `cmd:` lines
  * run in cmd with their environment and folder carried back, `sh:` lines are
  * skipped. The commands are not indented, so that a here-string in a `ps:`
- * line keeps its closing quote in the first column.
+ * line keeps its closing quote in the first column. The after_test phase
+ * ends by collecting the job's `artifacts:`.
  */
 export function powershellPhaseScript(
   job: JobPlan,
@@ -38,7 +40,7 @@ export function powershellPhaseScript(
     `$__bhSecrets = @(${environment.secrets.map(q).join(', ')})`,
     `$__bhApi = ${q(powershellApi)}`,
     "New-Item -ItemType Directory -Force -Path (Join-Path $__bhDir 'bin') | Out-Null",
-    "$__bhStale = 'variables.pending', 'messages.pending', 'exit-requested'",
+    "$__bhStale = 'variables.pending', 'messages.pending', 'artifacts.pending', 'exit-requested'",
     'foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {',
     '  Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir $__bhName)',
     '}',
@@ -46,11 +48,13 @@ export function powershellPhaseScript(
     `Set-Content -LiteralPath $__bhCli -Value ${q(appveyorCliPowershell)}`,
     "$__bhLauncher = Join-Path $__bhDir 'bin\\appveyor.cmd'",
     `Set-Content -LiteralPath $__bhLauncher -Value ${q(cliLauncher)} -Encoding Ascii`,
+    "$__bhStore = Join-Path $__bhDir 'artifact-store.json'",
+    `Set-Content -LiteralPath $__bhStore -Value ${q(artifactStoreJson(context.artifactUpload))}`,
     powershellFunctions,
     '. ([ScriptBlock]::Create($__bhApi))',
     '$__bhState = @{',
     "  InUser = $false; Outcome = ''; Code = 0; Skip = $false",
-    '  Variables = [ordered]@{}; Messages = @()',
+    '  Variables = [ordered]@{}; Messages = @(); Artifacts = @()',
     '}',
     '& {',
     '  try {',
@@ -83,6 +87,15 @@ export function powershellPhaseScript(
 
 function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
   const commands = phase.commands.flatMap(commandLines);
+  // AppVeyor packages artifacts after after_test, before the deploy phases.
+  if (phase.name === 'after_test') {
+    const steps = collectionStepsPowershell(job.artifacts);
+
+    return [
+      ...commands,
+      ...steps.flatMap(([display, line]) => step(display, line, '$LASTEXITCODE')),
+    ];
+  }
   // A baking job's clone folder is not part of its image (DESIGN §2).
   if (phase.name === 'on_image_bake') {
     const remove =

@@ -23,6 +23,17 @@ export interface PhaseView {
   logPointer?: string;
 }
 
+/** An artifact of a job as the view shows it: where it is, never its bytes. */
+export interface ArtifactView {
+  readonly fileName: string;
+  name?: string;
+  type: string;
+  size: number;
+  /** The key in the artifact store. */
+  key: string;
+  pushedAt: string;
+}
+
 /** A job of a build as the view shows it. */
 export interface JobView {
   readonly jobId: string;
@@ -34,6 +45,8 @@ export interface JobView {
   phases: PhaseView[];
   /** Names of variables scripts set; values are never kept. */
   variables: string[];
+  /** Artifacts the job pushed, by file name; absent until it pushes one. */
+  artifacts?: ArtifactView[];
   bake?: {
     imageName?: string;
     status: 'baking' | 'baked' | 'failed';
@@ -135,6 +148,9 @@ export function applyBuildEvent(
       if (!variables.includes(event.data.name)) variables.push(event.data.name);
       break;
     }
+    case 'ArtifactPushed':
+      pushArtifact(job(state, event.data.jobId), event.data, at);
+      break;
     case 'MessageAdded':
       if (state.messages.length < maxBuildMessages) {
         state.messages.push({ ...event.data, at });
@@ -229,6 +245,28 @@ function job(state: BuildView, jobId: string): JobView {
   }
 
   return view;
+}
+
+/** Adds an artifact to the job; a push of a file name already there replaces it. */
+function pushArtifact(
+  view: JobView,
+  data: KnownEventOf<'ArtifactPushed'>['data'],
+  pushedAt: string,
+): void {
+  const { fileName, name, type, size, key } = data;
+  const artifact: ArtifactView = {
+    fileName,
+    ...(name !== undefined && { name }),
+    type,
+    size,
+    key,
+    pushedAt,
+  };
+  view.artifacts ??= [];
+  const artifacts = view.artifacts;
+  const index = artifacts.findIndex((a) => a.fileName === fileName);
+  if (index < 0) artifacts.push(artifact);
+  else artifacts[index] = artifact;
 }
 
 function elapsed(from: string | undefined, to: string): number | undefined {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { duration, table } from '../../bin/format.ts';
+import { duration, size, table } from '../../bin/format.ts';
 
 describe('the CLI formats', () => {
   it.each([
@@ -10,6 +10,15 @@ describe('the CLI formats', () => {
     [3_725_000, '1 h 02 min'],
   ])('humanizes %s ms as %s', (ms, text) => {
     expect(duration(ms)).toBe(text);
+  });
+
+  it.each([
+    [850, '850 B'],
+    [12_595, '12.3 KiB'],
+    [4 * 1024 ** 2, '4.0 MiB'],
+    [1.25 * 1024 ** 3, '1.3 GiB'],
+  ])('humanizes %s bytes as %s', (bytes, text) => {
+    expect(size(bytes)).toBe(text);
   });
 
   it('aligns each column to its widest cell', () => {

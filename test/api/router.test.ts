@@ -27,4 +27,23 @@ describe('PathRouter', () => {
       RouteTemplateError,
     );
   });
+
+  it('gives a greedy last parameter the rest of the path, decoded segment by segment', () => {
+    const files = new PathRouter([
+      { path: '/api/builds/{buildId}/files/{fileName+}', answer: 'file' },
+    ]);
+
+    expect(files.match('/api/builds/01B/files/bin/My%20App.zip')).toEqual({
+      answer: 'file',
+      parameters: { buildId: '01B', fileName: 'bin/My App.zip' },
+    });
+    expect(files.match('/api/builds/01B/files/a%2Fb')?.parameters.fileName).toBe('a/b');
+    expect(files.match('/api/builds/01B/files')).toBeUndefined();
+  });
+
+  it('refuses a greedy parameter that is not the last segment', () => {
+    expect(() => new PathRouter([{ path: '/api/{rest+}/log', answer: 1 }])).toThrow(
+      "Route template /api/{rest+}/log: bad segment '{rest+}'",
+    );
+  });
 });

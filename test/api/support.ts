@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { artifactFilesRoute } from '../../local/artifacts/files-route.ts';
+import { LocalArtifactStore } from '../../local/artifacts/store.ts';
 import { LocalExecutionHistory } from '../../local/execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from '../../local/http-server.ts';
 import { LocalOrchestrator } from '../../local/orchestrator.ts';
@@ -87,8 +89,10 @@ export async function startReadApiFixture(
       views: new ViewQueries(views, names.views),
       history: new LocalExecutionHistory(orchestrator),
       logs: new LocalPhaseLogs(stateDir),
+      artifacts: new LocalArtifactStore({ stateDir, baseUrl: () => server.url }),
     }),
   );
+  server.mountStream('/artifacts', artifactFilesRoute(stateDir));
   const append: ReadApiFixture['append'] = async (streamId, events) => {
     const expectedVersion = await store.version(streamId);
     await store.commit({ appends: [{ streamId, expectedVersion, events }] });

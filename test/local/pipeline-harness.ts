@@ -10,6 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
+import { LocalArtifactStore } from '../../local/artifacts/store.ts';
 import { GitSourceHost } from '../../local/git-source-host.ts';
 import { LocalImages } from '../../local/local-images.ts';
 import { localPipelineOrchestrator } from '../../local/orchestrator.ts';
@@ -88,6 +89,11 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
       repositoryProvider: 'git',
       decryption: noKeyDecryption,
     }),
+    // No server here: tests read the artifacts from the state folder itself.
+    artifacts: new LocalArtifactStore({
+      stateDir: stateFolder,
+      baseUrl: () => 'http://127.0.0.1:9',
+    }),
     settings: { installationMaxJobs: 4, ...settings },
     bake: {
       registry: images.registry,
@@ -158,6 +164,8 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
     until,
     fleet,
     orchestrator,
+    /** The state folder, whose `artifacts/` holds what builds pushed. */
+    stateFolder,
     /** Runner folders left under the state folder. */
     runnerFolders: () => readdirSafe(join(stateFolder, 'runners')),
     /** Processes still alive in any phase's process group. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isEvent } from '../../shared/events/catalogue.ts';
 import type { StoredEvent } from '../../shared/events/store.ts';
@@ -72,6 +73,34 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
     );
     expect(logOf(events, '2', 'install')).toContain('installing two');
     expect(eventLines(events).at(-1)).toBe('BuildFinished:success');
+  });
+
+  it('records what a job pushes and what artifacts: names, in the phases that stored them', async () => {
+    const config = yaml(
+      'image: Ubuntu2204',
+      'build_script:',
+      '  - printf built > app.bin && appveyor PushArtifact app.bin -DeploymentName App',
+      'artifacts:',
+      '  - path: appveyor.yml',
+      '    name: Config',
+    );
+
+    const { buildId, events } = await pipeline.build(config);
+
+    expect(jobLines(events, '1')).toEqual([
+      ...cloned,
+      'PhaseStarted:build_script',
+      'ArtifactPushed',
+      'PhaseFinished:build_script:success',
+      'PhaseStarted:after_test',
+      'ArtifactPushed',
+      'PhaseFinished:after_test:success',
+      'RunnerTerminated',
+      'JobFinished:success',
+    ]);
+    const stored = join(pipeline.stateFolder, 'artifacts', buildId, '1');
+    expect(readFileSync(join(stored, 'app.bin'), 'utf8')).toBe('built');
+    expect(readFileSync(join(stored, 'appveyor.yml'), 'utf8')).toBe(config);
   });
 
   it('runs on_failure and on_finish after a failing install, and bakes nothing', async () => {

@@ -138,6 +138,30 @@ describe('the phase completion Lambda, fed EventBridge SSM events', () => {
     ]);
   });
 
+  it('records the artifacts the report lists, keyed in the store, before PhaseFinished', async () => {
+    const buildId = await waitingPhase('i-0abc', 'token-artifacts');
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    const artifact = { fileName: 'dist/app.whl', type: 'Auto', size: 7, path: 'app.whl' };
+    logs.on(GetLogEventsCommand).resolves(
+      output({
+        outcome: 'succeeded',
+        exitCode: 0,
+        variables: {},
+        messages: [],
+        artifacts: [artifact],
+      }),
+    );
+
+    await handler(commandEvent('i-0abc', 'Success'));
+
+    const events = await tables.store.read(`build-${buildId}`);
+    expect(events.at(-2)).toMatchObject({
+      type: 'ArtifactPushed',
+      data: { jobId: '1', ...artifact, key: `artifacts/${buildId}/1/dist/app.whl` },
+    });
+    expect(events.at(-1)?.type).toBe('PhaseFinished');
+  });
+
   it('fails the task with PhaseFailed when a command of the phase failed', async () => {
     await waitingPhase('i-0bbb', 'token-failed');
     sfn.on(SendTaskFailureCommand).resolves({});

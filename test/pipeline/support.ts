@@ -95,6 +95,13 @@ export function pipelineDeps(
       shell: 'bash',
       script: `echo ${request.phase}`,
     }),
+    artifacts: {
+      uploadTarget: async (buildId, jobId) => ({
+        kind: 'folder',
+        folder: `/tmp/bakehouse-pipeline-artifacts/${buildId}/${jobId}`,
+      }),
+      downloadUrl: async (key) => ({ url: `http://artifacts.invalid/${key}` }),
+    },
     settings: { installationMaxJobs: 10, phaseTimeoutSeconds: 600 },
     bake: {
       registry: images.registry,

@@ -263,6 +263,40 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     });
   });
 
+  it("runs after_test for a job with artifacts, with the job's upload target, even with no command", async () => {
+    const sent: string[] = [];
+    const targets: unknown[] = [];
+    const config = 'image: Ubuntu2204\nartifacts:\n  - path: dist\\*.whl\n';
+    const deps = pipelineDeps(tables, config, {
+      fleet: {
+        launch: async () => 'i-0art',
+        startPhase: async (command) => {
+          sent.push(command.phase);
+        },
+        terminate: async () => undefined,
+      },
+      generatePhaseScript: async (request) => {
+        targets.push(request.artifactUpload);
+        return { shell: 'bash', script: 'true' };
+      },
+    });
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const image = { name: 'Ubuntu2204', platform: 'linux', ref: 'ami-1', base: true };
+    await launchRunner({ buildId, jobId: '1', image }, deps);
+
+    await runPhase(
+      { buildId, jobId: '1', runnerId: 'i-0art', phase: 'after_test', taskToken: 't-a' },
+      deps,
+    );
+
+    expect(sent).toEqual(['after_test']);
+    expect(targets).toEqual([
+      { kind: 'folder', folder: `/tmp/bakehouse-pipeline-artifacts/${buildId}/1` },
+    ]);
+    expect(deps.callbacks.calls).toEqual([]);
+  });
+
   it('finishes a build green when only an allowed failure failed', async () => {
     const config = `${matrix}matrix:\n  allow_failures:\n    - PY: "3.12"\n`;
     const deps = pipelineDeps(tables, config);

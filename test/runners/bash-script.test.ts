@@ -133,7 +133,7 @@ describe('bashPhaseScript, run by bash', () => {
       command('appveyor SetVariable "A-B" x'),
     ]);
     const badVerb = runPhase(runner, job, 'after_build', [
-      command('appveyor PushArtifact a.zip'),
+      command('appveyor AddTest "Widget works"'),
     ]);
 
     expect(badName.report).toMatchObject({ outcome: 'failed', exitCode: 2 });
@@ -141,9 +141,7 @@ describe('bashPhaseScript, run by bash', () => {
       "SetVariable needs a name of letters, digits and _, not 'A-B'",
     );
     expect(badVerb.report).toMatchObject({ outcome: 'failed', exitCode: 1 });
-    expect(badVerb.output).toContain(
-      "appveyor: 'PushArtifact' is not supported by Bakehouse",
-    );
+    expect(badVerb.output).toContain("appveyor: 'AddTest' is not supported by Bakehouse");
   });
 
   it('keeps what a phase changed before `exit 0` for the phases that follow', () => {

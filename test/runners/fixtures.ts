@@ -38,6 +38,7 @@ export function linuxJob(overrides: Partial<JobPlan> = {}): JobPlan {
     stack: [],
     hosts: {},
     bake: { mayBeSetByScript: false },
+    artifacts: [],
     ...overrides,
   };
 }
@@ -47,13 +48,17 @@ export const fakeDecryption: SecureValueDecryption = {
   decrypt: (variable) => ({ value: variable.value.replace(/^enc:/, '') }),
 };
 
-/** A push build of acme/Widget on main, at a fixed commit. */
+/**
+ * A push build of acme/Widget on main, at a fixed commit; artifacts go to a
+ * folder no test reads unless it passes its own.
+ */
 export function phaseContext(
   overrides: Partial<PhaseContext['build']> = {},
 ): PhaseContext {
   return {
     imageName: 'Ubuntu2204',
     decryption: fakeDecryption,
+    artifactUpload: { kind: 'folder', folder: '/tmp/bakehouse-test-artifacts' },
     build: {
       buildId: '01JBUILD',
       buildNumber: 42,

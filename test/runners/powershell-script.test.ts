@@ -44,6 +44,31 @@ describe('phaseScript for a Windows job', () => {
     await expect(script.script).toMatchFileSnapshot('./golden/install.ps1');
   });
 
+  it('writes an after_test phase that collects artifacts through a presigned POST, as reviewed', async () => {
+    const job = {
+      ...windowsJob,
+      artifacts: [
+        { path: 'bin\\$(configuration)\\*.dll', name: 'Binaries' },
+        { path: 'logs', type: 'Zip' },
+      ],
+    };
+    const upload = {
+      kind: 'post' as const,
+      url: 'https://artifacts.s3.us-east-1.amazonaws.com/',
+      fields: { bucket: 'artifacts', Policy: 'eyJwb2xpY3kiOiJ0ZXN0In0=' },
+      keyPrefix: 'artifacts/01JBUILD/1/',
+    };
+    const commands = [command('dir', 'bash', 12)];
+
+    const script = phaseScript(
+      job,
+      { name: 'after_test', commands },
+      { ...context, artifactUpload: upload },
+    );
+
+    await expect(script.script).toMatchFileSnapshot('./golden/after_test.ps1');
+  });
+
   it('refuses macOS jobs with a clear message', () => {
     const job = linuxJob({ platform: 'macos', name: 'Image: macOS' });
 

@@ -78,6 +78,7 @@ describe('a secure value sent to an EC2 runner through SSM, on moto', () => {
       job,
       phase: 'build_script',
       image,
+      artifactUpload: phaseContext().artifactUpload,
     });
 
     await fleet.startPhase({

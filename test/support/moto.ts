@@ -6,6 +6,7 @@ import {
   DescribeImagesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { freePort, localCredentials } from '../../local/dynamodb-local.ts';
 
@@ -86,6 +87,11 @@ export function motoEc2(endpoint: string): EC2Client {
 /** An SSM client of a moto_server. */
 export function motoSsm(endpoint: string): SSMClient {
   return new SSMClient(clientOptions(endpoint));
+}
+
+/** An S3 client of a moto_server, with path-style URLs (moto has no bucket hosts). */
+export function motoS3(endpoint: string): S3Client {
+  return new S3Client({ ...clientOptions(endpoint), forcePathStyle: true });
 }
 
 /** A VPC with one subnet and a security group, an AMI and an instance profile, for runners. */

@@ -116,6 +116,23 @@ export interface BuildEventData {
     readonly level: 'information' | 'warning' | 'error';
     readonly message: string;
   };
+  /**
+   * A job stored a file in the artifact store; the event points at it by key
+   * and never holds its bytes. A later push of the same file name replaces it.
+   */
+  ArtifactPushed: {
+    readonly jobId: string;
+    /** Its name in listings: a relative path, e.g. `bin/app.zip`. */
+    readonly fileName: string;
+    /** The deployment name, when given. */
+    readonly name?: string;
+    readonly type: string;
+    readonly size: number;
+    /** The key in the artifact store: `artifacts/<build>/<job>/<fileName>`. */
+    readonly key: string;
+    /** Where the file was on the runner, as the script named it. */
+    readonly path: string;
+  };
   BakeStarted: { readonly jobId: string; readonly imageName: string };
   ImageBaked: {
     readonly jobId: string;

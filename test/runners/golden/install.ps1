@@ -18,15 +18,30 @@ function Add-AppveyorMessage {
   )
   & appveyor AddMessage $Message -Category $Category -Details $Details
 }
+function Push-AppveyorArtifact {
+  param(
+    [Parameter(Mandatory = $true, Position = 0)][string] $Path,
+    [string] $FileName = '''',
+    [string] $DeploymentName = '''',
+    [string] $Type = ''Auto'',
+    [string] $Verbosity = ''Normal''
+  )
+  $pushing = @(''PushArtifact'', $Path, ''-Type'', $Type)
+  if ($FileName) { $pushing += ''-FileName'', $FileName }
+  if ($DeploymentName) { $pushing += ''-DeploymentName'', $DeploymentName }
+  & appveyor @pushing
+  if ($LASTEXITCODE -ne 0) { throw "Push-AppveyorArtifact: $Path was not pushed" }
+}
 function Exit-AppveyorBuild { & appveyor exit }
 '
 New-Item -ItemType Directory -Force -Path (Join-Path $__bhDir 'bin') | Out-Null
-$__bhStale = 'variables.pending', 'messages.pending', 'exit-requested'
+$__bhStale = 'variables.pending', 'messages.pending', 'artifacts.pending', 'exit-requested'
 foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {
   Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir $__bhName)
 }
 $__bhCli = Join-Path $__bhDir 'bin\appveyor.ps1'
-Set-Content -LiteralPath $__bhCli -Value '# The build worker API of a Bakehouse runner: SetVariable, AddMessage, exit.
+Set-Content -LiteralPath $__bhCli -Value '# The build worker API of a Bakehouse runner.
+# SetVariable, AddMessage, PushArtifact, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '''' }
 $options = @{}
@@ -41,6 +56,64 @@ for ($i = 1; $i -lt $args.Count; $i++) {
   }
 }
 function Fail($message) { [Console]::Error.WriteLine("appveyor: $message"); exit 2 }
+function Push-Artifact {
+  $path = [string]$positional[0]
+  if (-not $path -or -not (Test-Path -LiteralPath $path -PathType Leaf)) {
+    Fail "PushArtifact: ''$path'' is not a file (in $((Get-Location).Path))"
+  }
+  $file = (Resolve-Path -LiteralPath $path).Path
+  $fileName = Split-Path -Leaf $file
+  if ($options.ContainsKey(''filename'')) { $fileName = $options[''filename''] }
+  $fileName = $fileName -replace ''\\'', ''/''
+  while ($fileName -match ''^\.?/'') { $fileName = $fileName -replace ''^\.?/'', '''' }
+  if ("/$fileName/" -match ''//|/\.\.?/'' -or $fileName -match ''[\x00-\x1f]'') {
+    Fail "PushArtifact: ''$fileName'' cannot name an artifact (empty, . or .. segment)"
+  }
+  $store = Get-Content -Raw -LiteralPath (Join-Path $dir ''artifact-store.json'') | ConvertFrom-Json
+  if ($fileName.Length -gt $store.maxName) {
+    Fail "PushArtifact: ''$fileName'' is longer than $($store.maxName) characters"
+  }
+  $size = (Get-Item -LiteralPath $file).Length
+  if ($size -gt $store.maxBytes) {
+    Fail "PushArtifact: ''$path'' is $size bytes, over the limit of $($store.maxBytes)"
+  }
+  $pushedFile = Join-Path $dir ''artifacts.pushed''
+  $pushed = @(if (Test-Path -LiteralPath $pushedFile) { Get-Content -LiteralPath $pushedFile })
+  $known = $pushed -contains $fileName
+  if (-not $known -and $pushed.Count -ge $store.maxCount) {
+    $next = $pushed.Count + 1
+    Fail "PushArtifact: ''$fileName'' would be artifact $next of the job; the most is $($store.maxCount)"
+  }
+  if ($store.kind -eq ''folder'') {
+    $target = Join-Path $store.folder $fileName
+    New-Item -ItemType Directory -Force -Path (Split-Path -Parent $target) | Out-Null
+    Copy-Item -LiteralPath $file -Destination $target -Force
+  } else {
+    Add-Type -AssemblyName System.Net.Http
+    $form = New-Object System.Net.Http.MultipartFormDataContent
+    foreach ($field in $store.fields.PSObject.Properties) {
+      $form.Add((New-Object System.Net.Http.StringContent ([string]$field.Value)), $field.Name)
+    }
+    $form.Add((New-Object System.Net.Http.StringContent ($store.keyPrefix + $fileName)), ''key'')
+    $stream = [System.IO.File]::OpenRead($file)
+    $form.Add((New-Object System.Net.Http.StreamContent $stream), ''file'', (Split-Path -Leaf $file))
+    $client = New-Object System.Net.Http.HttpClient
+    $client.Timeout = [System.Threading.Timeout]::InfiniteTimeSpan
+    try { $answer = $client.PostAsync($store.url, $form).Result } finally { $stream.Dispose() }
+    if (-not $answer.IsSuccessStatusCode) {
+      Fail "PushArtifact: the store answered $([int]$answer.StatusCode) for ''$fileName''"
+    }
+  }
+  if (-not $known) { Add-Content -LiteralPath $pushedFile -Value $fileName }
+  $type = if ($options[''type'']) { $options[''type''] } else { ''Auto'' }
+  $record = [ordered]@{
+    fileName = $fileName; name = [string]$options[''deploymentname'']; type = $type
+    size = $size; path = $path
+  }
+  $pending = Join-Path $dir ''artifacts.pending''
+  Add-Content -LiteralPath $pending -Value ($record | ConvertTo-Json -Compress)
+  Write-Output "Artifact $fileName ($size bytes) pushed."
+}
 switch ($verb.ToLower()) {
   ''setvariable'' {
     $name = if ($options.ContainsKey(''name'')) { $options[''name''] } else { [string]$positional[0] }
@@ -61,15 +134,19 @@ switch ($verb.ToLower()) {
     $record = @{ message = $message; category = $category; details = [string]$options[''details''] }
     Add-Content -LiteralPath (Join-Path $dir ''messages.pending'') -Value ($record | ConvertTo-Json -Compress)
   }
+  ''pushartifact'' { Push-Artifact }
   ''exit'' { Set-Content -LiteralPath (Join-Path $dir ''exit-requested'') -Value '''' }
   default {
-    [Console]::Error.WriteLine("appveyor: ''$verb'' is not supported by Bakehouse (SetVariable, AddMessage, exit)")
+    $verbs = ''SetVariable, AddMessage, PushArtifact, exit''
+    [Console]::Error.WriteLine("appveyor: ''$verb'' is not supported by Bakehouse ($verbs)")
     exit 1
   }
 }
 '
 $__bhLauncher = Join-Path $__bhDir 'bin\appveyor.cmd'
 Set-Content -LiteralPath $__bhLauncher -Value '@powershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0appveyor.ps1" %*' -Encoding Ascii
+$__bhStore = Join-Path $__bhDir 'artifact-store.json'
+Set-Content -LiteralPath $__bhStore -Value '{"kind":"folder","folder":"/tmp/bakehouse-test-artifacts","maxBytes":1073741824,"maxCount":100,"maxName":500}'
 function __bhMask([string] $text) {
   foreach ($secret in $__bhSecrets) { $text = $text.Replace($secret, '***') }
   $text
@@ -91,6 +168,19 @@ function __bhApplyPending {
       $message = [ordered]@{ message = $record.message; category = $record.category }
       if ($record.details) { $message.details = $record.details }
       $__bhState.Messages += $message
+    }
+    Remove-Item -LiteralPath $file
+  }
+  $file = Join-Path $__bhDir 'artifacts.pending'
+  if (Test-Path -LiteralPath $file) {
+    foreach ($line in Get-Content -LiteralPath $file) {
+      $record = $line | ConvertFrom-Json
+      $artifact = [ordered]@{ fileName = $record.fileName }
+      if ($record.name) { $artifact.name = $record.name }
+      $artifact.type = $record.type
+      $artifact.size = [long]$record.size
+      $artifact.path = $record.path
+      $__bhState.Artifacts += $artifact
     }
     Remove-Item -LiteralPath $file
   }
@@ -194,6 +284,57 @@ function __bhClone([string] $url, [string] $folder, [string] $commit, [string] $
   if ($LASTEXITCODE -eq 0) { git checkout -q --detach $commit }
   if ($LASTEXITCODE -eq 0) { Write-Output "Checked out $commit in $folder" }
 }
+function __bhCollectArtifacts(
+  [string] $written, [string] $name, [string] $type
+) {
+  $global:LASTEXITCODE = 0
+  $pattern = [regex]::Replace($written, '\$\(([A-Za-z_][A-Za-z0-9_]*)\)', {
+    param($found) [Environment]::GetEnvironmentVariable($found.Groups[1].Value)
+  })
+  $pattern = $pattern -replace '\\', '/'
+  while ($pattern -match '^\.?/') { $pattern = $pattern -replace '^\.?/', '' }
+  $named = @()
+  if ($name) { $named += '-DeploymentName', $name }
+  if ($type) { $named += '-Type', $type }
+  if ("/$pattern/" -match '/\.\./') {
+    Write-Output "Warning: artifact path '$written' leaves the clone folder; it is skipped."
+    $warning = "Artifact path '$written' leaves the clone folder; it is skipped"
+    & appveyor AddMessage $warning -Category Warning
+    return
+  }
+  $root = $env:APPVEYOR_BUILD_FOLDER
+  $path = Join-Path $root $pattern
+  $files = @()
+  if ($pattern -match '[*?]') {
+    $glob = [regex]::Escape($pattern) -replace '\\\*\\\*/', '(.*/)?'
+    $glob = $glob -replace '\\\*\\\*', '.*'
+    $glob = '^' + ($glob -replace '\\\*', '[^/]*' -replace '\\\?', '[^/]') + '$'
+    foreach ($item in Get-ChildItem -LiteralPath $root -Recurse -File -Force) {
+      $relative = $item.FullName.Substring($root.Length).TrimStart('\', '/') -replace '\\', '/'
+      if ($relative -match $glob) { $files += , @($item.FullName, $relative) }
+    }
+  } elseif (Test-Path -LiteralPath $path -PathType Container) {
+    $zip = Join-Path $__bhDir 'artifact-folder.zip'
+    Compress-Archive -Path (Join-Path $path '*') -DestinationPath $zip -Force
+    & appveyor PushArtifact $zip -FileName ($pattern.TrimEnd('/') + '.zip') @named
+    $status = $LASTEXITCODE
+    Remove-Item -Force -LiteralPath $zip
+    $global:LASTEXITCODE = $status
+    return
+  } elseif (Test-Path -LiteralPath $path -PathType Leaf) {
+    $files += , @($path, $pattern)
+  }
+  if ($files.Count -eq 0) {
+    Write-Output "Warning: artifact path '$written' matched no file; nothing is pushed for it."
+    $warning = "Artifact path '$written' matched no file; nothing is pushed for it"
+    & appveyor AddMessage $warning -Category Warning
+    return
+  }
+  foreach ($pair in $files) {
+    & appveyor PushArtifact $pair[0] -FileName $pair[1] @named
+    if ($LASTEXITCODE -ne 0) { return }
+  }
+}
 function __bhSaveState { __bhExportEnvironment (Join-Path $__bhDir 'state.json') }
 function __bhReport {
   if ($env:APPVEYOR_BAKE_IMAGE -ne $__bhBakeImage) {
@@ -202,6 +343,7 @@ function __bhReport {
   $report = [ordered]@{
     outcome = $__bhState.Outcome; exitCode = $__bhState.Code; skipFinalizers = $__bhState.Skip
     variables = $__bhState.Variables; messages = @($__bhState.Messages)
+    artifacts = @($__bhState.Artifacts)
   }
   $json = $report | ConvertTo-Json -Compress -Depth 4
   Set-Content -LiteralPath (Join-Path $__bhDir "$__bhPhase.result.json") -Value (__bhMask $json)
@@ -220,6 +362,7 @@ function __bhFinish {
     $__bhState.Outcome = 'failed'
     $__bhState.Code = 70
   }
+  Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir 'artifact-store.json')
   __bhSaveState
   __bhReport
 }
@@ -227,7 +370,7 @@ function __bhFinish {
 . ([ScriptBlock]::Create($__bhApi))
 $__bhState = @{
   InUser = $false; Outcome = ''; Code = 0; Skip = $false
-  Variables = [ordered]@{}; Messages = @()
+  Variables = [ordered]@{}; Messages = @(); Artifacts = @()
 }
 & {
   try {
