@@ -71,7 +71,7 @@ describe('the artifacts: section', () => {
     ]);
   });
 
-  it('lets a for: block replace the list, and off clear it', () => {
+  it('lets a for: block extend the list with a list, and off clear it', () => {
     const plan = buildOf(
       yaml(
         'artifacts:',
@@ -99,7 +99,10 @@ describe('the artifacts: section', () => {
       push({ branch: 'main' }),
     );
 
-    expect(plan.jobs[0]?.artifacts).toEqual([{ path: 'release.zip' }]);
+    expect(plan.jobs[0]?.artifacts).toEqual([
+      { path: 'everywhere.zip' },
+      { path: 'release.zip' },
+    ]);
     expect(main.jobs[0]?.artifacts).toEqual([]);
   });
 
