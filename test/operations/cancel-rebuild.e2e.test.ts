@@ -40,7 +40,8 @@ describe('cancel and rebuild on the embedded backend', () => {
     beforeAll(async () => {
       buildId = await pushBuild(backend, 'sleeper', sleeping);
       await waitForEvents(backend, buildId, buildScriptStarted);
-      groups = backend.pipeline.fleet.runningProcessGroups();
+      // PhaseStarted is recorded just before the phase's process starts.
+      groups = await runningGroups(backend);
 
       answer = await call(backend, 'POST', `/api/builds/${buildId}/cancel`, {
         reason: 'wrong branch pushed',
@@ -162,3 +163,13 @@ describe('cancel and rebuild on the embedded backend', () => {
     });
   });
 });
+
+/** The runner process groups, once at least one runs (or after 30 s). */
+async function runningGroups(backend: Backend): Promise<number[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const groups = backend.pipeline.fleet.runningProcessGroups();
+    if (groups.length > 0 || Date.now() > deadline) return groups;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
