@@ -21,6 +21,7 @@ export const pipelineEnvNames = {
   maxConcurrentJobs: 'MAX_CONCURRENT_JOBS',
   defaultImage: 'DEFAULT_IMAGE',
   baseImages: 'BASE_IMAGES',
+  keepImageVersions: 'KEEP_IMAGE_VERSIONS',
 } as const;
 
 /** The settings of the pipeline Lambdas, read from their environment. */
@@ -41,6 +42,8 @@ export interface PipelineEnv {
   readonly maxConcurrentJobs: number;
   readonly defaultImage: string;
   readonly baseImages: readonly CatalogEntry[];
+  /** Versions of each custom image that retention keeps. */
+  readonly keepImageVersions: number;
 }
 
 /** Raised when a Lambda lacks an environment variable the construct sets. */
@@ -84,5 +87,6 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     maxConcurrentJobs: lazy(n.maxConcurrentJobs, Number, 20),
     defaultImage: lazy(n.defaultImage, String, 'Visual Studio 2015'),
     baseImages: lazy(n.baseImages, JSON.parse, []),
+    keepImageVersions: lazy(n.keepImageVersions, Number, 3),
   };
 }

@@ -119,7 +119,7 @@ export interface PipelineSettings {
 
 /**
  * What the bake states need beyond the pipeline's own dependencies: the
- * image registry and store, the operator's image settings and the wait.
+ * image registry and store, and the operator's image settings.
  */
 export type BakeStateDeps = Omit<BakeDeps, 'events' | 'planBuild' | 'log'>;
 

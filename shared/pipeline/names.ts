@@ -55,6 +55,7 @@ export const taskStateNames = {
   createImage: 'CreateImage',
   awaitImage: 'AwaitImage',
   registerImage: 'RegisterImage',
+  applyRetention: 'ApplyRetention',
   recordBakeFailed: 'RecordBakeFailed',
 } as const;
 
