@@ -56,6 +56,8 @@ export interface PhaseScriptRequest {
   readonly job: JobPlan;
   readonly phase: PhaseName;
   readonly image: ResolvedImage;
+  /** The runner becomes an image after this phase: it leaves none of the job's state. */
+  readonly imageFollows?: boolean;
 }
 
 /** Generates a phase's script for the runner's shell (the runner script generator). */

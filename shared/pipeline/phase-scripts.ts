@@ -35,6 +35,7 @@ export function phaseScriptGenerator(settings: PhaseScriptSettings): GeneratePha
       },
       imageName: request.image.name,
       decryption: settings.decryption,
+      imageFollows: request.imageFollows,
     });
   };
 }

@@ -26,4 +26,10 @@ export interface PhaseContext {
   /** The resolved build worker image name, as first written. */
   readonly imageName: string;
   readonly decryption: SecureValueDecryption;
+  /**
+   * The runner becomes an image once this phase ends (on_finish of a baking
+   * job): the script's last act removes the job's state folder (its state
+   * file, tools and reports), so that none of the job is in the image.
+   */
+  readonly imageFollows?: boolean;
 }
