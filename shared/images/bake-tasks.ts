@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { bakeImageVariable } from '../config/bake.ts';
 import type { JobPlan } from '../config/plan.ts';
 import { newEvent } from '../events/catalogue.ts';
 import type { EventStore } from '../events/store.ts';
@@ -12,7 +13,7 @@ import {
 } from '../pipeline/build-stream.ts';
 import type { PipelineLog, PlanBuild } from '../pipeline/deps.ts';
 import { caughtError, jobInput } from '../pipeline/inputs.ts';
-import { type BakeDecision, bakeVariable, shouldBake } from './bake-decision.ts';
+import { type BakeDecision, shouldBake } from './bake-decision.ts';
 import type { ImageSettings } from './catalog.ts';
 import { ImageBakeFailedError, ImagePendingError } from './errors.ts';
 import type { ImageStore } from './ports.ts';
@@ -56,7 +57,7 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   const failed = state.failure || phases.some((e) => e.data.outcome !== 'success');
   const setByScript = bakeNameSetByScript(build, state.jobId);
   const variables: Record<string, string> = {};
-  if (setByScript !== undefined) variables[bakeVariable] = setByScript;
+  if (setByScript !== undefined) variables[bakeImageVariable] = setByScript;
 
   const decision = shouldBake(
     failed ? 'failed' : 'succeeded',
@@ -95,7 +96,7 @@ export function failedJobBakeReason(
   const setByScript = bakeNameSetByScript(build, jobId);
   if (setByScript === undefined && !job.bake.staticName) return undefined;
   const variables: Record<string, string> =
-    setByScript === undefined ? {} : { [bakeVariable]: setByScript };
+    setByScript === undefined ? {} : { [bakeImageVariable]: setByScript };
   // A failed job is refused before the operator's settings are looked at.
   const decision = shouldBake('failed', job.bake, variables, build.requested, {
     allowSameRepositoryPullRequestBakes: false,
@@ -108,7 +109,7 @@ export function failedJobBakeReason(
 /** The last value a script of the job gave the bake name, if any. */
 function bakeNameSetByScript(build: BuildView, jobId: string): string | undefined {
   return allOf(build, 'VariableSet')
-    .filter((e) => e.data.jobId === jobId && e.data.name === bakeVariable)
+    .filter((e) => e.data.jobId === jobId && e.data.name === bakeImageVariable)
     .at(-1)?.data.value;
 }
 

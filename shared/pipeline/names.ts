@@ -59,9 +59,6 @@ export const taskStateNames = {
   recordBakeFailed: 'RecordBakeFailed',
 } as const;
 
-/** The variable that names the image a job bakes, set statically or by a script. */
-export const bakeImageVariable = 'APPVEYOR_BAKE_IMAGE';
-
 /** The state names that wait for a task token (the phases). */
 export const callbackStateNames: readonly string[] = phaseStates.map((p) => p.state);
 
