@@ -195,6 +195,24 @@ describe('AwsAmiStore on moto_server', () => {
     ).rejects.toMatchObject({ Code: 'InvalidSnapshot.NotFound' });
   });
 
+  it("finds a build's AMIs by its tag, not another installation's", async () => {
+    const first = await store.capture(request('b7'));
+    const second = await store.capture({ ...request('b7'), jobId: '2' });
+    const other = new AwsAmiStore({
+      client: ec2,
+      installation: 'Other',
+      snapshotKey: 'unchecked',
+    });
+    await other.capture({ ...request('b7'), jobId: '3', imageName: 'Theirs' });
+
+    const found = await store.findByBuild('b7');
+
+    expect(found.sort((a, b) => a.jobId.localeCompare(b.jobId))).toEqual([
+      { ref: first, jobId: '1' },
+      { ref: second, jobId: '2' },
+    ]);
+  });
+
   async function rootSnapshot(ref: string): Promise<string> {
     const found = await ec2.send(new DescribeImagesCommand({ ImageIds: [ref] }));
 

@@ -79,6 +79,22 @@ describe('LocalImageStore', () => {
     await expect(store.state(ref)).resolves.toEqual({ state: 'available' });
   });
 
+  it("finds a build's snapshots, complete or partial, by the build's id", async () => {
+    const first = await store.capture(bake('b1'));
+    const second = await store.capture({ ...bake('b1'), jobId: '2', imageName: 'Other' });
+    const partial = join(stateFolder, 'images', 'versions', 'other', 'b1-3.partial');
+    await mkdir(partial, { recursive: true });
+    await store.capture(bake('b10'));
+
+    const found = await store.findByBuild('b1');
+
+    expect(found.sort((a, b) => a.jobId.localeCompare(b.jobId))).toEqual([
+      { ref: first, jobId: '1' },
+      { ref: second, jobId: '2' },
+      { ref: partial.replace(/\.partial$/, ''), jobId: '3' },
+    ]);
+  });
+
   it('returns the same snapshot when a bake is retried', async () => {
     const first = await store.capture(bake('b1'));
     await writeFile(join(runner(), 'home', 'later'), 'not in the image');
