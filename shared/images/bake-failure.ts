@@ -6,6 +6,7 @@ import {
   readBuild,
 } from '../pipeline/build-stream.ts';
 import { type BakeDeps, bakeInput } from './bake-tasks.ts';
+import type { BuildImage } from './ports.ts';
 
 /**
  * What a failed or abandoned bake leaves: BakeFailed is recorded first, so a
@@ -45,11 +46,13 @@ export async function recordBakeFailed(input: unknown, deps: FailureDeps): Promi
 }
 
 /**
- * After the build's Map failed (fast_finish stopped a job mid-bake): every
- * image a job of the build began and the registry does not hold is deleted,
- * after BakeFailed for each bake that recorded no outcome. Returns the refs
- * deleted. An image whose CreateImage call was still running during the
- * sweep is not found by it: that AMI stays, tagged with its build.
+ * After the build's Map failed (fast_finish stopped a job mid-bake) or a
+ * cancel: every image a job of the build began that the registry does not
+ * hold, and that is not available, is deleted, after BakeFailed for each bake
+ * that recorded no outcome; returns the refs deleted. An available one is
+ * kept and said so: a RegisterImage still running could be registering it.
+ * An AMI whose CreateImage call was still running is not found by the sweep
+ * at all: it stays, tagged with its build.
  */
 export async function sweepBuildImages(
   buildId: string,
@@ -59,29 +62,39 @@ export async function sweepBuildImages(
   const images = await deps.store.findByBuild(buildId);
   if (images.length === 0) return [];
   const build = await readBuild(deps.events, buildId);
-  const unheld = [];
+  const doomed: BuildImage[] = [];
+  const kept: BuildImage[] = [];
   for (const image of images) {
     const imageName = bakeName(build, image.jobId);
-    if (!imageName) {
-      deps.log.warn('image of no bake kept', { buildId, ...image });
-      continue;
-    }
-    if (!(await deps.registry.holds(imageName, image.ref))) unheld.push(image);
+    if (!imageName || (await deps.registry.holds(imageName, image.ref))) continue;
+    const { state } = await deps.store.state(image.ref);
+    (state === 'available' ? kept : doomed).push(image);
   }
 
-  const open = unheld.filter(({ jobId }) => !bakeEnded(build, jobId));
+  const said = (image: BuildImage) =>
+    kept.includes(image)
+      ? `${reason}; image ${image.ref} was available and is kept, for an operator`
+      : reason;
+  const open = [...doomed, ...kept].filter(({ jobId }) => !bakeEnded(build, jobId));
   if (open.length > 0) {
     await appendToBuild(
       deps.events,
       build,
-      open.map(({ jobId }) =>
-        newEvent('BakeFailed', { jobId, imageName: bakeName(build, jobId), reason }),
+      open.map((image) =>
+        newEvent('BakeFailed', {
+          jobId: image.jobId,
+          imageName: bakeName(build, image.jobId),
+          reason: said(image),
+        }),
       ),
     );
   }
-  for (const image of unheld) await deleteHalfMade(deps, { buildId, ...image });
+  for (const image of kept) {
+    deps.log.warn('available image of a stopped bake kept', { buildId, ...image });
+  }
+  for (const image of doomed) await deleteHalfMade(deps, { buildId, ...image });
 
-  return unheld.map((image) => image.ref);
+  return doomed.map((image) => image.ref);
 }
 
 function bakeName(build: BuildView, jobId: string): string | undefined {

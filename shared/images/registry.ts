@@ -88,6 +88,8 @@ export class ImageRegistry {
     const rules = { inUse, reason: 'retention' };
     const deleted: number[] = [];
     for (const victim of retentionVictims(state, keep, inUse)) {
+      // Refusals first (a rollback may have made it current since).
+      decideDelete(existing(await this.load(name), name), victim.version, rules);
       await this.deps.store.delete(victim.ref);
       await this.decide(name, (latest) =>
         decideDelete(existing(latest, name), victim.version, rules),

@@ -275,22 +275,21 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     expect(after?.versions).toEqual(before?.versions);
   });
 
-  it('sweeps the images of a stopped build that the registry never registered', async () => {
+  it('sweeps the half-made images of a stopped build that the registry never registered', async () => {
     await seedBuild('s1', matrix);
     const baking = jobState('s1', '1');
+    await decideBake(baking, deps);
+    const halfMade = join(stateFolder, 'images', 'versions', 'tools-image', 's1-1');
+    await mkdir(`${halfMade}.partial`, { recursive: true });
     const baked = jobState('s1', '2');
-    const halfMade = await createImage(
-      { ...baking, bake: await decideBake(baking, deps) },
-      deps,
-    );
     const bake = await decideBake(baked, deps);
     const bakedImage = await createImage({ ...baked, bake }, deps);
     await registerImage({ ...baked, bake, bakedImage }, deps);
 
     const deleted = await sweepBuildImages('s1', 'bake stopped: MatrixStopped', deps);
 
-    expect(deleted).toEqual([halfMade.ref]);
-    expect(existsSync(halfMade.ref)).toBe(false);
+    expect(deleted).toEqual([halfMade]);
+    expect(existsSync(`${halfMade}.partial`)).toBe(false);
     expect(existsSync(bakedImage.ref)).toBe(true);
     const failures = (await events.read(buildStream('s1'))).filter(
       (e) => e.type === 'BakeFailed',
@@ -298,5 +297,25 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     expect(failures.map((e) => e.data)).toEqual([
       { jobId: '1', imageName: 'Tools-Image', reason: 'bake stopped: MatrixStopped' },
     ]);
+  });
+
+  it('keeps an available image of a stopped bake, which RegisterImage may be registering', async () => {
+    await seedBuild('s2');
+    const state = jobState('s2');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+
+    const deleted = await sweepBuildImages('s2', 'bake cancelled: wrong branch', deps);
+
+    expect(deleted).toEqual([]);
+    await expect(store.state(bakedImage.ref)).resolves.toEqual({ state: 'available' });
+    const [failed] = (await events.read(buildStream('s2'))).filter(
+      (e) => e.type === 'BakeFailed',
+    );
+    expect(failed?.data).toMatchObject({
+      reason:
+        `bake cancelled: wrong branch; image ${bakedImage.ref} was available and is ` +
+        'kept, for an operator',
+    });
   });
 });
