@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../images/catalog.ts';
+import { type CatalogEntry, defaultImageSettings } from '../images/catalog.ts';
 
 /**
  * The environment variables the Bakehouse construct gives its Lambdas, and
@@ -87,6 +87,10 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     maxConcurrentJobs: lazy(n.maxConcurrentJobs, Number, 20),
     defaultImage: lazy(n.defaultImage, String, 'Visual Studio 2015'),
     baseImages: lazy(n.baseImages, JSON.parse, []),
-    keepImageVersions: lazy(n.keepImageVersions, Number, 3),
+    keepImageVersions: lazy(
+      n.keepImageVersions,
+      Number,
+      defaultImageSettings.keepVersions,
+    ),
   };
 }
