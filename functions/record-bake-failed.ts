@@ -1,4 +1,4 @@
-/** The recordBakeFailed state of the build state machine (shared/images/bake-tasks.ts) on AWS. */
+/** The recordBakeFailed state of the build state machine (shared/images/bake-failure.ts) on AWS. */
 import { taskHandler } from '../shared/aws/pipeline-deps.ts';
 import { pipelineTasks, taskStateNames } from '../shared/pipeline/index.ts';
 

@@ -60,6 +60,18 @@ export interface BakehouseProps {
   readonly artifactRetention?: Duration;
   /** The most concurrent jobs of the whole installation. Default 20. */
   readonly maxConcurrentJobs?: number;
+  /**
+   * Versions of each custom image that retention keeps after a bake; the
+   * current version and versions running builds use are never deleted.
+   * Default 3.
+   */
+  readonly keepImageVersions?: number;
+  /**
+   * The longest a bake waits for its AMI to become available; past it the
+   * bake fails and the current version stays current. Default 60 minutes
+   * (an AMI of a 30 GiB root usually takes 5 to 15).
+   */
+  readonly bakeTimeout?: Duration;
   /** Let same-repository pull-request builds bake images. Default false (never for forks). */
   readonly allowSameRepositoryPullRequestBakes?: boolean;
   /** What happens to the tables when the stack is deleted. Default RETAIN. */
@@ -164,6 +176,7 @@ export class Bakehouse extends Construct {
           defaultImage: props.defaultImage ?? defaultImageSettings.defaultImage,
           allowSameRepositoryPullRequestBakes:
             props.allowSameRepositoryPullRequestBakes ?? false,
+          keepVersions: props.keepImageVersions ?? defaultImageSettings.keepVersions,
         },
         baseImages: props.baseImages ?? [],
         phaseTimeout,
@@ -184,9 +197,7 @@ export class Bakehouse extends Construct {
           phaseTimeout,
           taskTimeout: Duration.minutes(2),
           jobSlotPoll: Duration.seconds(30),
-          // An AMI of a 30 GiB root usually takes 5 to 15 minutes: wait up to an hour.
-          imagePoll: Duration.seconds(60),
-          imagePollAttempts: 60,
+          bakeTimeout: props.bakeTimeout ?? Duration.minutes(60),
         }),
       ),
       logs: {

@@ -175,7 +175,8 @@ function operatorApiAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[]
       id: `AwsSolutions-IAM5[Resource::${regional}:${kind}/*]`,
       reason:
         'Deleting an image version deregisters its AMI and deletes its snapshots, ' +
-        'whose ids come from the registry at run time',
+        'whose ids come from the registry at run time; a condition on the ' +
+        "bakehouse:installation tag limits it to this installation's images",
     })),
     {
       scope: role,
@@ -187,11 +188,21 @@ function operatorApiAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[]
   ];
 }
 
-/** The bake Lambdas' findings: AMIs and snapshots get their ids only when created. */
+/**
+ * The findings of the bake Lambdas and of the build sweep that deletes what a
+ * stopped bake half made: AMIs and snapshots get their ids only when created.
+ */
 function imagingAcknowledgements(
   fn: (entry: string) => IConstruct,
 ): NagAcknowledgement[] {
-  const entries = ['create-image', 'await-image', 'register-image', 'record-bake-failed'];
+  const entries = [
+    'create-image',
+    'await-image',
+    'register-image',
+    'apply-retention',
+    'record-bake-failed',
+    'terminate-build-runners',
+  ];
   const regional = 'arn:<AWS::Partition>:ec2:<AWS::Region>:';
 
   return entries.flatMap((entry) => [
@@ -199,13 +210,15 @@ function imagingAcknowledgements(
       scope: fn(entry),
       id: `AwsSolutions-IAM5[Resource::${regional}:image/*]`,
       reason:
-        'A baked AMI gets its id from CreateImage; tags and deletes follow the ' +
-        'bakehouse:image tag the bake writes',
+        'A baked AMI gets its id from CreateImage, which tags it; later tags and ' +
+        'deletes need the bakehouse:installation tag of this installation',
     },
     {
       scope: fn(entry),
       id: `AwsSolutions-IAM5[Resource::${regional}:snapshot/*]`,
-      reason: "An AMI's snapshots get their ids from CreateImage, like the AMI itself",
+      reason:
+        "An AMI's snapshots get their ids from CreateImage and its tags, like the " +
+        'AMI itself',
     },
     {
       scope: fn(entry),

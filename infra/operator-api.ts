@@ -151,12 +151,14 @@ export class OperatorApi extends Construct {
 
     const ec2 = (resource: string, account = true) =>
       stack.formatArn({ service: 'ec2', resource, ...(!account && { account: '' }) });
-    statement(['ec2:TerminateInstances'], [ec2('instance/*')], {
+    const installation = {
       StringEquals: { 'aws:ResourceTag/bakehouse:installation': stack.stackName },
-    });
+    };
+    statement(['ec2:TerminateInstances'], [ec2('instance/*')], installation);
     statement(
       ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
       [ec2('image/*', false), ec2('snapshot/*', false)],
+      installation,
     );
     statement(
       ['ec2:DescribeInstances', 'ec2:DescribeImages', 'ec2:DescribeSnapshots'],

@@ -10,6 +10,7 @@ import {
   pipelineErrors,
   taskStateNames,
 } from '../shared/pipeline/names.ts';
+import { bakeAfterFinish } from './bake-states.ts';
 
 /** The Lambdas the pipeline's task states invoke. */
 export interface PipelineFunctions {
@@ -26,6 +27,7 @@ export interface PipelineFunctions {
   readonly createImage: IFunction;
   readonly awaitImage: IFunction;
   readonly registerImage: IFunction;
+  readonly applyRetention: IFunction;
   readonly recordBakeFailed: IFunction;
 }
 
@@ -37,10 +39,8 @@ export interface PipelineTimings {
   readonly taskTimeout: Duration;
   /** How long a job over a concurrency cap waits before asking again. */
   readonly jobSlotPoll: Duration;
-  /** Between two looks at an image being created. */
-  readonly imagePoll: Duration;
-  /** How many looks before a bake gives up on its image. */
-  readonly imagePollAttempts: number;
+  /** The longest a bake waits for its AMI to become available. */
+  readonly bakeTimeout: Duration;
 }
 
 const allErrors = [sfn.Errors.ALL];
@@ -128,8 +128,9 @@ export function pipelineDefinition(
       createImage: fns.createImage,
       awaitImage: fns.awaitImage,
       registerImage: fns.registerImage,
+      applyRetention: fns.applyRetention,
       recordBakeFailed: fns.recordBakeFailed,
-      timings,
+      bakeTimeout: timings.bakeTimeout,
     }),
   );
 
@@ -232,72 +233,3 @@ export function pipelineDefinition(
       .otherwise(finishBuild),
   );
 }
-
-type TaskFactory = (id: string, fn: IFunction, resultPath?: string) => LambdaInvoke;
-
-/** The bake's Lambdas and timings. */
-interface BakeStates {
-  readonly createImage: IFunction;
-  readonly awaitImage: IFunction;
-  readonly registerImage: IFunction;
-  readonly recordBakeFailed: IFunction;
-  readonly timings: PipelineTimings;
-}
-
-/**
- * After on_finish: a job that decided to bake creates its image, waits until
- * it is available (the state's own Retry, a bounded number of looks) and
- * registers it as the name's next version; any failure records BakeFailed,
- * which leaves the current version current. The runner ends after either.
- */
-function bakeAfterFinish(
-  scope: Construct,
-  task: TaskFactory,
-  terminateRunner: sfn.IChainable,
-  bake: BakeStates,
-): sfn.IChainable {
-  const names = taskStateNames;
-  const recordBakeFailed = task(
-    names.recordBakeFailed,
-    bake.recordBakeFailed,
-    sfn.JsonPath.DISCARD,
-  );
-  recordBakeFailed.addCatch(terminateRunner, {
-    errors: allErrors,
-    resultPath: '$.bakeCleanupFailure',
-  });
-  recordBakeFailed.next(terminateRunner);
-  const toFailure = { errors: allErrors, resultPath: '$.bakeFailure' };
-
-  const createImage = task(names.createImage, bake.createImage, '$.bakedImage');
-  const awaitImage = task(names.awaitImage, bake.awaitImage, '$.bakedImage');
-  awaitImage.addRetry({
-    errors: [imagePending],
-    interval: bake.timings.imagePoll,
-    backoffRate: 1,
-    maxAttempts: bake.timings.imagePollAttempts,
-  });
-  const registerImage = task(
-    names.registerImage,
-    bake.registerImage,
-    '$.registeredImage',
-  );
-  for (const state of [createImage, awaitImage, registerImage]) {
-    state.addCatch(recordBakeFailed, toFailure);
-  }
-  createImage.next(awaitImage).next(registerImage).next(terminateRunner);
-
-  return new sfn.Choice(scope, 'BakeImage')
-    .when(sfn.Condition.isPresent('$.bakeFailure'), recordBakeFailed)
-    .when(
-      sfn.Condition.and(
-        sfn.Condition.isPresent('$.bake.bake'),
-        sfn.Condition.booleanEquals('$.bake.bake', true),
-      ),
-      createImage,
-    )
-    .otherwise(terminateRunner);
-}
-
-/** The error AwaitImage throws while the image is still being created. */
-const imagePending = 'ImagePendingError';

@@ -144,20 +144,33 @@ export class PipelineFunctionSet extends Construct {
     for (const f of [terminateRunner, terminateBuildRunners])
       this.#allowTerminating(f.role);
 
-    const [decideBake, createImage, awaitImage, registerImage, recordBakeFailed] = [
-      'decide-bake',
+    // The bake, and the build sweep that deletes what a stopped bake half made.
+    const imaging = {
+      [env.runnerKey]: props.key.keyArn,
+      [env.keepImageVersions]: String(settings.images.keepVersions),
+    };
+    const decideBake = fn('decide-bake');
+    const [createImage, awaitImage, registerImage, applyRetention, recordBakeFailed] = [
       'create-image',
       'await-image',
       'register-image',
+      'apply-retention',
       'record-bake-failed',
-    ].map((entry) => fn(entry)) as [
+    ].map((entry) => fn(entry, imaging)) as [
       BakehouseFunction,
       BakehouseFunction,
       BakehouseFunction,
       BakehouseFunction,
       BakehouseFunction,
     ];
-    for (const f of [createImage, awaitImage, registerImage, recordBakeFailed]) {
+    for (const f of [
+      createImage,
+      awaitImage,
+      registerImage,
+      applyRetention,
+      recordBakeFailed,
+      terminateBuildRunners,
+    ]) {
       this.#allowImaging(f.role, f === createImage);
     }
 
@@ -175,6 +188,7 @@ export class PipelineFunctionSet extends Construct {
       createImage: createImage.function,
       awaitImage: awaitImage.function,
       registerImage: registerImage.function,
+      applyRetention: applyRetention.function,
       recordBakeFailed: recordBakeFailed.function,
     };
 
@@ -311,11 +325,16 @@ export class PipelineFunctionSet extends Construct {
   }
 
   /**
-   * The bake: CreateImage from this installation's runners, the tags of the
-   * image and its snapshots, looking images up, and deleting what a failed
-   * bake or retention leaves; runners' tags tell which versions are in use.
+   * The bake: CreateImage from this installation's runners, tagging the image
+   * and its snapshots as CreateImage creates them, and afterwards tagging and
+   * deleting only images and snapshots with this installation's tag; looking
+   * images up; runners' tags tell which versions are in use.
    */
   #allowImaging(role: iam.IRole, capture: boolean): void {
+    const images = [
+      this.#arn('ec2', 'image/*', false),
+      this.#arn('ec2', 'snapshot/*', false),
+    ];
     if (capture) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
@@ -324,19 +343,22 @@ export class PipelineFunctionSet extends Construct {
           conditions: this.#managedRunners(),
         }),
       );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: ['ec2:CreateImage'], resources: images }),
+      );
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['ec2:CreateTags'],
+          resources: images,
+          conditions: { StringEquals: { 'ec2:CreateAction': 'CreateImage' } },
+        }),
+      );
     }
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: [
-          'ec2:CreateImage',
-          'ec2:CreateTags',
-          'ec2:DeregisterImage',
-          'ec2:DeleteSnapshot',
-        ],
-        resources: [
-          this.#arn('ec2', 'image/*', false),
-          this.#arn('ec2', 'snapshot/*', false),
-        ],
+        actions: ['ec2:CreateTags', 'ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
+        resources: images,
+        conditions: this.#managedRunners(),
       }),
     );
     role.addToPrincipalPolicy(

@@ -122,7 +122,6 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
       registry: images.registry,
       store: images.store,
       settings,
-      wait: { timeoutMs: 60_000, intervalMs: 100 },
     },
     log: logger,
     now: () => new Date(),

@@ -4,6 +4,7 @@ import {
   copyFile,
   link,
   mkdir,
+  readdir,
   readFile,
   rename,
   rm,
@@ -12,9 +13,10 @@ import {
   unlink,
   writeFile,
 } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { imageSlug } from '../../shared/images/names.ts';
 import type {
+  BuildImage,
   ImageCaptureRequest,
   ImageStore,
   StoredImageState,
@@ -52,7 +54,10 @@ export class LocalImageStore implements ImageStore {
     this.versions = join(options.stateFolder, 'images', 'versions');
   }
 
-  /** Snapshots the runner, leaving out its clone folder; a repeat returns the first. */
+  /**
+   * Snapshots the runner without its job state and scripts (on_image_bake
+   * removed the clone folder before); a repeat returns the first snapshot.
+   */
   async capture(request: ImageCaptureRequest): Promise<string> {
     const ref = this.refOf(request);
     if (existsSync(join(ref, manifestFile))) return ref;
@@ -61,7 +66,6 @@ export class LocalImageStore implements ImageStore {
     const excluded = (this.options.exclude ?? ['state', 'scripts']).map((p) =>
       join(runner, p),
     );
-    if (request.cloneFolder) excluded.push(resolve(runner, request.cloneFolder));
     const { entries, sources } = await walkFolder(runner, new Set(excluded));
 
     const partial = `${ref}.partial`;
@@ -83,6 +87,23 @@ export class LocalImageStore implements ImageStore {
     const ref = this.refOf(request);
 
     return existsSync(ref) || existsSync(`${ref}.partial`) ? ref : undefined;
+  }
+
+  /** The snapshot folders (complete or partial) of a build's jobs, any image name. */
+  async findByBuild(buildId: string): Promise<BuildImage[]> {
+    const prefix = `${buildId}-`;
+    const names = await readdir(this.versions).catch(() => []);
+    const found: BuildImage[] = [];
+    for (const name of names) {
+      const folders = await readdir(join(this.versions, name)).catch(() => []);
+      for (const folder of folders.filter((f) => f.startsWith(prefix))) {
+        const jobId = folder.slice(prefix.length).replace(/\.partial$/, '');
+        const ref = join(this.versions, name, `${prefix}${jobId}`);
+        if (!found.some((image) => image.ref === ref)) found.push({ ref, jobId });
+      }
+    }
+
+    return found;
   }
 
   private refOf(request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>) {

@@ -40,7 +40,6 @@ interface LocalRunner {
   readonly layout: RunnerLayout;
   readonly processGroups: Set<number>;
   running?: RunningPhase;
-  keepForBake: boolean;
 }
 
 /**
@@ -77,7 +76,7 @@ export class LocalRunnerFleet implements RunnerFleet {
     if (!image.base) await this.materialize(image, layout);
     const link = join(layout.home, 'projects');
     if (!existsSync(link)) symlinkSync('../projects', link);
-    this.runners.set(runnerId, { layout, processGroups: new Set(), keepForBake: false });
+    this.runners.set(runnerId, { layout, processGroups: new Set() });
 
     return runnerId;
   }
@@ -125,18 +124,11 @@ export class LocalRunnerFleet implements RunnerFleet {
       await running.finished;
     }
     for (const group of runner.processGroups) killProcessGroup(group);
-    if (!runner.keepForBake)
-      rmSync(runner.layout.folder, { recursive: true, force: true });
+    // A bake captured the runner before TerminateRunner: nothing is kept.
+    rmSync(runner.layout.folder, { recursive: true, force: true });
   }
 
-  /** Keeps (or stops keeping) a runner's folder when it is terminated, for a bake. */
-  keepForBake(runnerId: string, keep = true): void {
-    const runner = this.runners.get(runnerId);
-    if (!runner) throw new LocalRunnerError(`Runner ${runnerId} is not running.`);
-    runner.keepForBake = keep;
-  }
-
-  /** The folder of a runner, running or kept. */
+  /** The folder of a runner, running or not. */
   runnerFolder(runnerId: string): string {
     return new RunnerLayout(this.options.stateFolder, runnerId).folder;
   }

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import {
   appendFileSync,
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -11,6 +12,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PhaseCommand, PhaseResult } from '../../shared/ports/runner-fleet.ts';
 import {
+  extractReport,
   parseReport,
   type RunnerReport,
   reportFile,
@@ -79,7 +81,8 @@ export function startPhaseProcess(
         durationMs: Date.now() - started,
         logPointer: logFile,
       };
-      const report = ending ?? (signal ? 'runner-lost' : readReport(layout, command));
+      const report =
+        ending ?? (signal ? 'runner-lost' : readReport(layout, command, logFile));
       if (typeof report !== 'string') {
         resolve({ ...base, ...report });
         return;
@@ -117,13 +120,20 @@ export function killProcessGroup(processGroup: number): void {
   }
 }
 
+/**
+ * The phase's report file or, when the phase removed its job's state (the
+ * last phase before a bake), the report its output ends with.
+ */
 function readReport(
   layout: RunnerLayout,
   command: PhaseCommand,
+  logFile: string,
 ): RunnerReport | 'runner-lost' {
   const file = reportFile(layout.state, command.buildId, command.jobId, command.phase);
   try {
-    return parseReport(readFileSync(file, 'utf8'));
+    if (existsSync(file)) return parseReport(readFileSync(file, 'utf8'));
+
+    return extractReport(readFileSync(logFile, 'utf8')) ?? 'runner-lost';
   } catch {
     return 'runner-lost';
   }

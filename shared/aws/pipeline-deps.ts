@@ -53,7 +53,11 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
   const ec2 = new EC2Client({});
   const ssm = new SSMClient({});
   const events = new DynamoDbEventStore({ client: dynamo, tableName: env.eventsTable });
-  const store = new AwsAmiStore({ client: ec2 });
+  const store = new AwsAmiStore({
+    client: ec2,
+    installation: env.installation,
+    snapshotKey: { arn: env.runnerKey },
+  });
   const registry = new ImageRegistry({
     events,
     store,
@@ -116,9 +120,12 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     bake: {
       registry,
       store,
-      settings: { ...defaultImageSettings, defaultImage: env.defaultImage, catalog },
-      // One AwaitImage attempt; the state's Retry on ImagePendingError waits longer.
-      wait: { timeoutMs: 60_000, intervalMs: 10_000 },
+      settings: {
+        ...defaultImageSettings,
+        defaultImage: env.defaultImage,
+        catalog,
+        keepVersions: env.keepImageVersions,
+      },
     },
     log: logger,
     now: () => new Date(),

@@ -1,4 +1,4 @@
-import type { CatalogEntry } from '../images/catalog.ts';
+import { type CatalogEntry, defaultImageSettings } from '../images/catalog.ts';
 
 /**
  * The environment variables the Bakehouse construct gives its Lambdas, and
@@ -22,6 +22,7 @@ export const pipelineEnvNames = {
   defaultImage: 'DEFAULT_IMAGE',
   baseImages: 'BASE_IMAGES',
   artifactsBucket: 'ARTIFACTS_BUCKET',
+  keepImageVersions: 'KEEP_IMAGE_VERSIONS',
 } as const;
 
 /** The settings of the pipeline Lambdas, read from their environment. */
@@ -44,6 +45,8 @@ export interface PipelineEnv {
   readonly baseImages: readonly CatalogEntry[];
   /** The bucket of artifacts; only the run-phase and operator API Lambdas have it. */
   readonly artifactsBucket: string;
+  /** Versions of each custom image that retention keeps. */
+  readonly keepImageVersions: number;
 }
 
 /** Raised when a Lambda lacks an environment variable the construct sets. */
@@ -88,5 +91,10 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     defaultImage: lazy(n.defaultImage, String, 'Visual Studio 2015'),
     baseImages: lazy(n.baseImages, JSON.parse, []),
     artifactsBucket: lazy(n.artifactsBucket, String, ''),
+    keepImageVersions: lazy(
+      n.keepImageVersions,
+      Number,
+      defaultImageSettings.keepVersions,
+    ),
   };
 }

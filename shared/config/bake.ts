@@ -5,7 +5,8 @@
  */
 import type { BakeIntent, EnvironmentVariable, PhasePlan } from './plan.ts';
 
-const bakeVariable = 'APPVEYOR_BAKE_IMAGE';
+/** The variable that names the image a job bakes, set statically or by a script. */
+export const bakeImageVariable = 'APPVEYOR_BAKE_IMAGE';
 
 /**
  * Ways a script sets a variable for later steps: `$env:NAME =`, `set NAME=`,
@@ -33,7 +34,7 @@ export function bakeIntentOf(
     phase.commands.some((command) => scriptSetsBakeImage(command.script)),
   );
   const fixed = environment.find(
-    (variable) => variable.name.toUpperCase() === bakeVariable && !variable.secure,
+    (variable) => variable.name.toUpperCase() === bakeImageVariable && !variable.secure,
   );
   const staticName = fixed?.value.trim();
 

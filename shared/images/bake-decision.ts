@@ -1,9 +1,7 @@
+import { bakeImageVariable } from '../config/bake.ts';
 import type { BakeIntent, Trigger } from '../config/plan.ts';
 import { findCatalogEntry, type ImageSettings } from './catalog.ts';
 import { validImageName } from './names.ts';
-
-/** The variable whose value names the image a job bakes. */
-export const bakeVariable = 'APPVEYOR_BAKE_IMAGE';
 
 /** How a job ended, as the bake decision sees it. */
 export type JobOutcome = 'succeeded' | 'failed' | 'cancelled' | 'timed-out';
@@ -26,8 +24,9 @@ export function shouldBake(
   trigger: Pick<Trigger, 'pullRequest'>,
   settings: Pick<ImageSettings, 'allowSameRepositoryPullRequestBakes' | 'catalog'>,
 ): BakeDecision {
-  const written = runtimeVariables[bakeVariable]?.trim() || intent.staticName?.trim();
-  if (!written) return skip(`${bakeVariable} is not set`);
+  const written =
+    runtimeVariables[bakeImageVariable]?.trim() || intent.staticName?.trim();
+  if (!written) return skip(`${bakeImageVariable} is not set`);
   if (outcome !== 'succeeded') {
     return skip(`bake of ${written} skipped: the job ${describe(outcome)}`);
   }

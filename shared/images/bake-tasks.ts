@@ -1,4 +1,5 @@
 import { z } from 'zod/mini';
+import { bakeImageVariable } from '../config/bake.ts';
 import type { JobPlan } from '../config/plan.ts';
 import { newEvent } from '../events/catalogue.ts';
 import type { EventStore } from '../events/store.ts';
@@ -12,16 +13,16 @@ import {
 } from '../pipeline/build-stream.ts';
 import type { PipelineLog, PlanBuild } from '../pipeline/deps.ts';
 import { caughtError, jobInput } from '../pipeline/inputs.ts';
-import { type BakeDecision, bakeVariable, shouldBake } from './bake-decision.ts';
+import { type BakeDecision, shouldBake } from './bake-decision.ts';
 import type { ImageSettings } from './catalog.ts';
+import { ImageBakeFailedError, ImagePendingError } from './errors.ts';
 import type { ImageStore } from './ports.ts';
 import type { ImageRegistry } from './registry.ts';
-import { type ImageWait, waitForImage } from './wait.ts';
 
 /**
  * The bake states of the pipeline, each `(input, deps) => output` like the
- * pipeline's tasks: decide, capture the runner after on_finish, wait for the
- * image, register it, or record why the bake failed.
+ * pipeline's tasks: decide, capture the runner after on_finish, look at the
+ * image, register it and apply retention. bake-failure.ts records a failure.
  */
 
 /** What the bake tasks need. */
@@ -31,19 +32,16 @@ export interface BakeDeps {
   readonly registry: ImageRegistry;
   readonly store: ImageStore;
   readonly settings: ImageSettings;
-  /** One AwaitImage attempt's wait; a Retry on ImagePendingError extends it. */
-  readonly wait: ImageWait;
   readonly log: PipelineLog;
 }
 
 const bakeState = z.object({
   bake: z.optional(z.object({ bake: z.boolean(), name: z.optional(z.string()) })),
   bakedImage: z.optional(z.object({ ref: z.string() })),
-  /** The clone folder as the runner saw it; the local store leaves it out. */
-  cloneFolder: z.optional(z.string()),
   bakeFailure: z.optional(caughtError),
 });
-const bakeInput = z.extend(jobInput, bakeState.shape);
+/** The job state the bake tasks read: the job's, and what the bake added. */
+export const bakeInput = z.extend(jobInput, bakeState.shape);
 
 /**
  * DecideBake, after on_success: whether the job bakes and under which name.
@@ -59,7 +57,7 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   const failed = state.failure || phases.some((e) => e.data.outcome !== 'success');
   const setByScript = bakeNameSetByScript(build, state.jobId);
   const variables: Record<string, string> = {};
-  if (setByScript !== undefined) variables[bakeVariable] = setByScript;
+  if (setByScript !== undefined) variables[bakeImageVariable] = setByScript;
 
   const decision = shouldBake(
     failed ? 'failed' : 'succeeded',
@@ -98,7 +96,7 @@ export function failedJobBakeReason(
   const setByScript = bakeNameSetByScript(build, jobId);
   if (setByScript === undefined && !job.bake.staticName) return undefined;
   const variables: Record<string, string> =
-    setByScript === undefined ? {} : { [bakeVariable]: setByScript };
+    setByScript === undefined ? {} : { [bakeImageVariable]: setByScript };
   // A failed job is refused before the operator's settings are looked at.
   const decision = shouldBake('failed', job.bake, variables, build.requested, {
     allowSameRepositoryPullRequestBakes: false,
@@ -111,7 +109,7 @@ export function failedJobBakeReason(
 /** The last value a script of the job gave the bake name, if any. */
 function bakeNameSetByScript(build: BuildView, jobId: string): string | undefined {
   return allOf(build, 'VariableSet')
-    .filter((e) => e.data.jobId === jobId && e.data.name === bakeVariable)
+    .filter((e) => e.data.jobId === jobId && e.data.name === bakeImageVariable)
     .at(-1)?.data.value;
 }
 
@@ -131,29 +129,40 @@ export async function createImage(
     jobId: state.jobId,
     commit: build.requested.sha,
     parent: { name: image.name, version: image.version, ref: image.ref },
-    cloneFolder: state.cloneFolder,
   });
 
   return { ref };
 }
 
 /**
- * AwaitImage: a bounded wait until the image is available. ImagePendingError
- * asks for a Retry; ImageBakeFailedError goes to RecordBakeFailed.
+ * AwaitImage: one look at the image, never a wait (the Lambda's timeout is
+ * shorter than any AMI's creation). A pending image throws ImagePendingError,
+ * which the state's Retry answers by looking again later, within the bake
+ * timeout; a failed one throws ImageBakeFailedError, for RecordBakeFailed.
  */
 export async function awaitImage(
   input: unknown,
   deps: BakeDeps,
 ): Promise<{ ref: string }> {
-  const ref = bakedRef(bakeInput.parse(input));
-  await waitForImage(deps.store, ref, deps.wait);
+  const state = bakeInput.parse(input);
+  const ref = bakedRef(state);
+  const found = await deps.store.state(ref);
+  const where = `Bake of build ${state.buildId} job ${state.jobId}`;
+  if (found.state === 'failed') {
+    throw new ImageBakeFailedError(`${where}: image ${ref} failed: ${found.reason}`);
+  }
+  if (found.state === 'pending') {
+    throw new ImagePendingError(`${where}: image ${ref} is still being created`);
+  }
 
   return { ref };
 }
 
 /**
  * RegisterImage: the image becomes its name's next version and current at
- * once, is tagged with it, ImageBaked is recorded, then retention runs.
+ * once, is tagged with it, and ImageBaked is recorded. Each step is
+ * idempotent, so the state's Retry may run it again; retention is the next
+ * state's work, so a slow delete never fails a good bake.
  */
 export async function registerImage(
   input: unknown,
@@ -177,54 +186,46 @@ export async function registerImage(
     parent,
   });
   await deps.store.markVersion(ref, version);
-  await appendToBuild(deps.events, build, [
-    newEvent('ImageBaked', { jobId, imageName: bake.name, version, ref, parent }),
-  ]);
-  deps.log.info('image baked', { buildId, jobId, imageName: bake.name, version, ref });
-
-  try {
-    const removed = await deps.registry.applyRetention(
-      bake.name,
-      deps.settings.keepVersions,
-    );
-    if (removed.length > 0) deps.log.info('retention', { imageName: bake.name, removed });
-  } catch (error) {
-    // Retention runs again after the next bake; a failure here keeps the new version.
-    deps.log.warn('retention failed', { imageName: bake.name, error: String(error) });
+  const recorded = allOf(build, 'ImageBaked').some((e) => e.data.jobId === jobId);
+  if (!recorded) {
+    await appendToBuild(deps.events, build, [
+      newEvent('ImageBaked', { jobId, imageName: bake.name, version, ref, parent }),
+    ]);
   }
+  deps.log.info('image baked', { buildId, jobId, imageName: bake.name, version, ref });
 
   return { name: bake.name, version, ref };
 }
 
 /**
- * RecordBakeFailed: deletes what the bake half made, records BakeFailed and
- * leaves the current version current. The runner is terminated next. When
- * CreateImage itself failed, the state holds no ref: the store finds what the
- * bake began by its name, build and job.
+ * ApplyRetention, after RegisterImage: deletes the name's versions beyond
+ * the operator's `keepVersions`. A failure is logged and changes nothing
+ * for the bake (the state's Catch goes on too); what it leaves is deleted
+ * after the next bake of the name.
  */
-export async function recordBakeFailed(input: unknown, deps: BakeDeps): Promise<void> {
+export async function applyRetention(
+  input: unknown,
+  deps: BakeDeps,
+): Promise<{ removed: number[] }> {
   const state = bakeInput.parse(input);
   const { buildId, jobId } = state;
-  const reason = state.bakeFailure?.Cause ?? state.bakeFailure?.Error ?? 'unknown';
-  const name = state.bake?.name;
-  const ref =
-    state.bakedImage?.ref ??
-    (name ? await deps.store.find({ imageName: name, buildId, jobId }) : undefined);
-  if (ref) {
-    await deps.store.delete(ref).catch((error: unknown) => {
-      deps.log.warn('half-made image not deleted', {
-        buildId,
-        jobId,
-        ref,
-        error: String(error),
-      });
-    });
+  const imageName = required(state).bake.name;
+  try {
+    const removed = await deps.registry.applyRetention(
+      imageName,
+      deps.settings.keepVersions,
+    );
+    if (removed.length > 0) {
+      deps.log.info('retention', { buildId, jobId, imageName, removed });
+    }
+
+    return { removed };
+  } catch (error) {
+    const message = String(error);
+    deps.log.warn('retention failed', { buildId, jobId, imageName, error: message });
+
+    return { removed: [] };
   }
-  const build = await readBuild(deps.events, buildId);
-  await appendToBuild(deps.events, build, [
-    newEvent('BakeFailed', { jobId, imageName: state.bake?.name, reason }),
-  ]);
-  deps.log.warn('bake failed', { buildId, jobId, imageName: state.bake?.name, reason });
 }
 
 type BakeState = z.infer<typeof bakeInput>;

@@ -28,14 +28,14 @@ export class ImageBakeFailedError extends Error {
 }
 
 /**
- * An image still pending when a bounded wait ended. A Step Functions Retry on
- * this name turns one Lambda's wait into a longer, still bounded one.
+ * An image still being created at AwaitImage's look. The state's Retry on
+ * this name looks again, up to the bake timeout; past it, the bake fails.
  */
 export class ImagePendingError extends Error {
   override readonly name = 'ImagePendingError';
 }
 
-/** An image store operation that did not finish: a delete not awaited to the end. */
+/** An image store operation that failed: a snapshot that could not be deleted. */
 export class ImageStoreError extends Error {
   override readonly name = 'ImageStoreError';
 }

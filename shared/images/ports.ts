@@ -18,12 +18,12 @@ export interface ImageCaptureRequest {
   readonly commit: string;
   /** The image the runner started from; no version for a base image. */
   readonly parent: ImageReference;
-  /**
-   * The clone folder (APPVEYOR_BUILD_FOLDER), absolute or relative to the
-   * runner folder. The bake removes it on the runner before on_finish; the
-   * local store also leaves it out of the snapshot.
-   */
-  readonly cloneFolder?: string;
+}
+
+/** An image a build began, as the store finds it from the build's id. */
+export interface BuildImage {
+  readonly ref: string;
+  readonly jobId: string;
 }
 
 /** Where an image stands in its store. */
@@ -46,11 +46,17 @@ export interface ImageStore {
   find(
     request: Pick<ImageCaptureRequest, 'imageName' | 'buildId' | 'jobId'>,
   ): Promise<string | undefined>;
-  /** The state of an image; an image not yet visible is pending. */
+  /** Every image the jobs of a build began, complete or not. */
+  findByBuild(buildId: string): Promise<BuildImage[]>;
+  /** The state of an image from one look; an image not yet visible is pending. */
   state(ref: string): Promise<StoredImageState>;
   /** Records the registry version on the stored image (a tag on AWS). */
   markVersion(ref: string, version: number): Promise<void>;
-  /** Deletes an image and its storage, and waits until it is gone. */
+  /**
+   * Deletes an image and its storage without waiting for them to go (an
+   * AMI's deletion finishes on its own). Deleting what is gone does nothing,
+   * so a failed delete is retried by calling it again.
+   */
   delete(ref: string): Promise<void>;
 }
 

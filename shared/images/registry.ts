@@ -58,42 +58,53 @@ export class ImageRegistry {
   }
 
   /**
-   * Deletes a version, then its stored image, awaited. Refused while a
-   * running build uses it, and for the current version unless forced.
+   * Deletes a version: refused while a running build uses it, and for the
+   * current version unless forced. The stored image goes first, then
+   * ImageVersionDeleted is committed, so a failed delete leaves the version
+   * listed (and the command can be repeated) instead of orphaning its image.
    */
   async deleteVersion(name: string, version: number, force = false): Promise<void> {
     const inUse = await this.deps.usage.versionsInUse(name);
-    let ref = '';
-    await this.decide(name, (state) => {
-      const image = existing(state, name);
-      ref = findVersion(image, version)?.ref ?? '';
+    const rules = { inUse, force };
+    const image = existing(await this.load(name), name);
+    decideDelete(image, version, rules);
 
-      return decideDelete(image, version, { inUse, force });
-    });
-    await this.deps.store.delete(ref);
+    const ref = findVersion(image, version)?.ref;
+    if (ref) await this.deps.store.delete(ref);
+    await this.decide(name, (state) =>
+      decideDelete(existing(state, name), version, rules),
+    );
   }
 
   /**
    * Deletes all but the newest `keep` versions of a name, sparing the current
-   * one and those in use; returns the versions deleted, oldest first.
+   * one and those in use, each stored image before its event; returns the
+   * versions deleted, oldest first.
    */
   async applyRetention(name: string, keep: number): Promise<number[]> {
     const state = await this.load(name);
     if (!state) return [];
     const inUse = await this.deps.usage.versionsInUse(name);
+    const rules = { inUse, reason: 'retention' };
     const deleted: number[] = [];
     for (const victim of retentionVictims(state, keep, inUse)) {
-      await this.decide(name, (latest) =>
-        decideDelete(existing(latest, name), victim.version, {
-          inUse,
-          reason: 'retention',
-        }),
-      );
+      // Refusals first (a rollback may have made it current since).
+      decideDelete(existing(await this.load(name), name), victim.version, rules);
       await this.deps.store.delete(victim.ref);
+      await this.decide(name, (latest) =>
+        decideDelete(existing(latest, name), victim.version, rules),
+      );
       deleted.push(victim.version);
     }
 
     return deleted;
+  }
+
+  /** True when a live version of the name is this stored image. */
+  async holds(name: string, ref: string): Promise<boolean> {
+    const state = await this.load(name);
+
+    return state?.versions.some((v) => v.ref === ref) ?? false;
   }
 
   private async decide(

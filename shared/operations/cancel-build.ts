@@ -1,4 +1,5 @@
 import { newEvent } from '../events/catalogue.ts';
+import { sweepBuildImages } from '../images/bake-failure.ts';
 import { allOf, appendToBuild, lastOf } from '../pipeline/build-stream.ts';
 import type { BuildCommandDeps } from './deps.ts';
 import { BuildCommandRefusedError } from './errors.ts';
@@ -20,20 +21,22 @@ export const defaultCancelReason = 'cancelled by an operator';
 
 type Deps = Pick<
   BuildCommandDeps,
-  'events' | 'orchestrator' | 'fleet' | 'slots' | 'waiting' | 'log'
+  'events' | 'orchestrator' | 'fleet' | 'slots' | 'waiting' | 'log' | 'bake'
 >;
 
 /**
  * Cancels a build: stops its execution first (so no state launches another
  * runner), terminates the runners it still holds, gives its job slots back,
- * and records RunnerTerminated, JobFinished `cancelled` for every open job
- * and BuildFinished `cancelled` with the reason. Cancelling a cancelled build
+ * deletes the images its bakes half made (BakeFailed for each), and records
+ * RunnerTerminated, JobFinished `cancelled` for every open job and
+ * BuildFinished `cancelled` with the reason. Cancelling a cancelled build
  * again changes nothing; a build that ended otherwise is refused.
  *
  * Known shortcoming on AWS: StopExecution does not stop a task Lambda already
  * running. A runner that LaunchRunner starts after the sweep is left to the
- * reaper (it expires with the phase timeout), and a JobFinished that
- * FinishJob writes in that moment may follow the cancel's. Locally the
+ * reaper (it expires with the phase timeout), an AMI that CreateImage starts
+ * then is left (tagged with its build), and a JobFinished that FinishJob
+ * writes in that moment may follow the cancel's. Locally the
  * orchestrator waits for its running tasks before the sweep, so none is left.
  * The phase a terminated runner was running is recorded as it ended (killed),
  * possibly just after BuildFinished.
@@ -62,6 +65,7 @@ export async function cancelBuild(
     if (waiting) await deps.waiting.clear(data.runnerId, waiting.phase);
   }
   await deps.slots.releaseBuild(buildId);
+  await sweepImages(buildId, `bake ${said}`, deps);
 
   const finished = new Set(allOf(build, 'JobFinished').map((e) => e.data.jobId));
   const jobs = lastOf(build, 'ConfigLoaded')?.data.jobs ?? [];
@@ -120,4 +124,15 @@ function refuseEnded(
   }
 
   return undefined;
+}
+
+/** Deletes what the build's bakes half made; a failed sweep is logged, never thrown. */
+async function sweepImages(buildId: string, reason: string, deps: Deps) {
+  const { bake, events, log } = deps;
+  if (!bake) return;
+  try {
+    await sweepBuildImages(buildId, reason, { ...bake, events, log });
+  } catch (error) {
+    log.warn('half-made images not swept', { buildId, error: String(error) });
+  }
 }

@@ -1,5 +1,10 @@
 import type { EventStore } from '../events/store.ts';
-import type { JobSlots, PipelineLog, WaitingPhases } from '../pipeline/deps.ts';
+import type {
+  BakeStateDeps,
+  JobSlots,
+  PipelineLog,
+  WaitingPhases,
+} from '../pipeline/deps.ts';
 import type { StoppableOrchestrator } from '../ports/orchestrator.ts';
 import type { RunnerFleet } from '../ports/runner-fleet.ts';
 
@@ -14,6 +19,11 @@ export interface BuildCommandDeps {
   readonly slots: Pick<JobSlots, 'releaseBuild'>;
   readonly waiting: Pick<WaitingPhases, 'get' | 'clear'>;
   readonly log: PipelineLog;
+  /**
+   * Where a cancel finds and deletes the images its bakes half made (the
+   * pipeline's bake deps); without it, they are left, tagged with the build.
+   */
+  readonly bake?: Pick<BakeStateDeps, 'registry' | 'store'>;
   /** Default: a new ULID. */
   readonly newBuildId?: () => string;
   /** Default: the system clock. */

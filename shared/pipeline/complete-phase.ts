@@ -1,9 +1,10 @@
+import { bakeImageVariable } from '../config/bake.ts';
 import type { PhaseOutcome } from '../events/catalogue/build-events.ts';
 import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
 import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
 import { allOf, appendToBuild, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { bakeImageVariable, closingPhaseStates, pipelineErrors } from './names.ts';
+import { closingPhaseStates, pipelineErrors } from './names.ts';
 import { pushedArtifactEvents } from './pushed-artifacts.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'callbacks' | 'waiting' | 'log'>;

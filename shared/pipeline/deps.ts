@@ -59,6 +59,8 @@ export interface PhaseScriptRequest {
   readonly image: ResolvedImage;
   /** Where the phase stores the artifacts it pushes. */
   readonly artifactUpload: ArtifactUpload;
+  /** The runner becomes an image after this phase: it leaves none of the job's state. */
+  readonly imageFollows?: boolean;
 }
 
 /** Generates a phase's script for the runner's shell (the runner script generator). */
@@ -122,7 +124,7 @@ export interface PipelineSettings {
 
 /**
  * What the bake states need beyond the pipeline's own dependencies: the
- * image registry and store, the operator's image settings and the wait.
+ * image registry and store, and the operator's image settings.
  */
 export type BakeStateDeps = Omit<BakeDeps, 'events' | 'planBuild' | 'log'>;
 

@@ -1,9 +1,10 @@
+import { recordBakeFailed } from '../images/bake-failure.ts';
 import {
+  applyRetention,
   awaitImage,
   type BakeDeps,
   createImage,
   decideBake,
-  recordBakeFailed,
   registerImage,
 } from '../images/bake-tasks.ts';
 import { acquireJobSlot } from './acquire-job-slot.ts';
@@ -66,6 +67,7 @@ export const pipelineTasks: Readonly<Record<string, PipelineTask>> = {
   [taskStateNames.createImage]: bakeState(createImage),
   [taskStateNames.awaitImage]: bakeState(awaitImage),
   [taskStateNames.registerImage]: bakeState(registerImage),
+  [taskStateNames.applyRetention]: bakeState(applyRetention),
   [taskStateNames.recordBakeFailed]: bakeState(recordBakeFailed),
 };
 

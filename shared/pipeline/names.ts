@@ -55,11 +55,9 @@ export const taskStateNames = {
   createImage: 'CreateImage',
   awaitImage: 'AwaitImage',
   registerImage: 'RegisterImage',
+  applyRetention: 'ApplyRetention',
   recordBakeFailed: 'RecordBakeFailed',
 } as const;
-
-/** The variable that names the image a job bakes, set statically or by a script. */
-export const bakeImageVariable = 'APPVEYOR_BAKE_IMAGE';
 
 /** The state names that wait for a task token (the phases). */
 export const callbackStateNames: readonly string[] = phaseStates.map((p) => p.state);

@@ -36,6 +36,7 @@ export function phaseScriptGenerator(settings: PhaseScriptSettings): GeneratePha
       imageName: request.image.name,
       decryption: settings.decryption,
       artifactUpload: request.artifactUpload,
+      imageFollows: request.imageFollows,
     });
   };
 }

@@ -37,11 +37,16 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const { buildId, jobId, runnerId, phase, taskToken } = phaseInput.parse(input);
   const build = await readBuild(deps.events, buildId);
   const job = jobOf(build, replan(build, deps.planBuild), jobId);
-  // Clone always has work, and so has on_image_bake: it removes the clone folder.
+  // Clone always has work, and so have on_image_bake (it removes the clone
+  // folder) and a baking job's on_finish (it removes the job's state).
+  const imageFollows =
+    phase === 'on_finish' &&
+    allOf(build, 'BakeStarted').some((e) => e.data.jobId === jobId);
   const hasWork =
     phase === 'clone' ||
     phase === 'on_image_bake' ||
     (phase === 'after_test' && job.artifacts.length > 0) ||
+    imageFollows ||
     job.phases.some((p) => p.name === phase);
   if (!hasWork) {
     await deps.callbacks.succeed(taskToken, { phase, skipped: true });
@@ -73,6 +78,7 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
       base: !launched.data.image.version,
     },
     artifactUpload,
+    imageFollows,
   });
   const recorded = allOf(build, 'PhaseStarted').some(
     (e) => e.data.jobId === jobId && e.data.phase === phase,

@@ -76,10 +76,17 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     '  __bh_outcome=succeeded',
     '  exit 0',
     '} 2>&1 | __bh_mask',
-    'exit "$PIPESTATUS"',
+    ...(context.imageFollows ? removeJobState : ['exit "$PIPESTATUS"']),
     '',
   ].join('\n');
 }
+
+/** After the report: the job's state folder, and its build's when empty, go. */
+const removeJobState = [
+  '__bh_status=$PIPESTATUS',
+  `cd -- "$HOME" && rm -rf -- "$__bh_dir" && rmdir -- "\${__bh_dir%/*}" 2> /dev/null`,
+  'exit "$__bh_status"',
+];
 
 /**
  * Decrypts the secure values left to the runner before the output filter

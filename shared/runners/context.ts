@@ -31,4 +31,10 @@ export interface PhaseContext {
   readonly imageName: string;
   readonly decryption: SecureValueDecryption;
   readonly artifactUpload: ArtifactUpload;
+  /**
+   * The runner becomes an image once this phase ends (on_finish of a baking
+   * job): the script's last act removes the job's state folder (its state
+   * file, tools and reports), so that none of the job is in the image.
+   */
+  readonly imageFollows?: boolean;
 }

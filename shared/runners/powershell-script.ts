@@ -80,10 +80,17 @@ export function powershellPhaseScript(
     '    __bhFinish',
     '  }',
     '} *>&1 | ForEach-Object { __bhMask "$_" }',
+    ...(context.imageFollows ? removeJobState : []),
     'exit $__bhState.Code',
     '',
   ].join('\r\n');
 }
+
+/** After the report: the job's state folder goes, the runner becoming an image. */
+const removeJobState = [
+  'Set-Location -LiteralPath $HOME',
+  'Remove-Item -Recurse -Force -ErrorAction SilentlyContinue -LiteralPath $__bhDir',
+];
 
 function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): string[] {
   const commands = phase.commands.flatMap(commandLines);

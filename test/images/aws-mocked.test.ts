@@ -1,10 +1,13 @@
 import {
   CreateImageCommand,
+  DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImagesCommand,
   DescribeSnapshotsCommand,
   EC2Client,
   EnableImageBlockPublicAccessCommand,
+  type Image,
+  type ImageState,
 } from '@aws-sdk/client-ec2';
 import {
   ImagebuilderClient,
@@ -12,11 +15,12 @@ import {
 } from '@aws-sdk/client-imagebuilder';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AwsAmiStore } from '../../shared/images/aws-ami-store.ts';
 import { AwsBaseImages } from '../../shared/images/aws-base-images.ts';
+import { awaitImage, type BakeDeps } from '../../shared/images/bake-tasks.ts';
+import { ImagePendingError } from '../../shared/images/errors.ts';
 import type { ImageCaptureRequest } from '../../shared/images/ports.ts';
-import { waitForImage } from '../../shared/images/wait.ts';
 
 const ec2 = mockClient(EC2Client);
 const ssm = mockClient(SSMClient);
@@ -32,12 +36,24 @@ const request: ImageCaptureRequest = {
   parent: { name: 'tools', version: 2, ref: 'ami-parent' },
 };
 
-const encryptedRoot = [
-  { DeviceName: '/dev/sda1', Ebs: { Encrypted: true, SnapshotId: 'snap-1' } },
-];
+const stackKey = 'arn:aws:kms:us-east-1:111122223333:key/stack';
+const root = [{ DeviceName: '/dev/sda1', Ebs: { SnapshotId: 'snap-1' } }];
+const available: Image = {
+  ImageId: 'ami-1',
+  State: 'available',
+  BlockDeviceMappings: root,
+};
 
 function store(): AwsAmiStore {
-  return new AwsAmiStore({ client: new EC2Client({}), sleep: async () => {} });
+  return new AwsAmiStore({
+    client: new EC2Client({}),
+    installation: 'Bakehouse',
+    snapshotKey: { arn: stackKey },
+  });
+}
+
+function notFound(code: string): Error {
+  return Object.assign(new Error(code), { Code: code });
 }
 
 beforeEach(() => {
@@ -74,88 +90,208 @@ describe('AwsAmiStore', () => {
     });
   });
 
-  it('names the parent image and version in a tag', async () => {
+  it('tags the AMI and its snapshots at creation with the installation, image and parent', async () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: [] });
     ec2.on(CreateImageCommand).resolves({ ImageId: 'ami-new' });
 
     await store().capture(request);
 
     const input = ec2.commandCalls(CreateImageCommand)[0]?.args[0].input;
-    expect(input?.TagSpecifications?.[0]?.Tags).toContainEqual({
-      Key: 'bakehouse:parent',
-      Value: 'tools:v2 ami-parent',
-    });
+    const specs = input?.TagSpecifications ?? [];
+    expect(specs.map((s) => s.ResourceType)).toEqual(['image', 'snapshot']);
+    for (const spec of specs) {
+      expect(spec.Tags).toEqual(
+        expect.arrayContaining([
+          { Key: 'bakehouse:installation', Value: 'Bakehouse' },
+          { Key: 'bakehouse:image', Value: 'tools' },
+          { Key: 'bakehouse:build', Value: 'b1' },
+          { Key: 'bakehouse:parent', Value: 'tools:v2 ami-parent' },
+        ]),
+      );
+    }
   });
 
-  it('reports a failed image with its reason, and the wait fails the bake', async () => {
+  it('reports a failed image with its state and reason', async () => {
     ec2.on(DescribeImagesCommand).resolves({
       Images: [
-        { ImageId: 'ami-1', State: 'failed', StateReason: { Message: 'disk error' } },
-      ],
-    });
-
-    const wait = waitForImage(store(), 'ami-1', { timeoutMs: 100, intervalMs: 10 });
-
-    await expect(wait).rejects.toThrow('Image ami-1 failed: disk error');
-  });
-
-  it('treats an image not yet visible as pending, until the bounded wait ends', async () => {
-    const notFound = Object.assign(new Error('not found'), {
-      Code: 'InvalidAMIID.NotFound',
-    });
-    ec2.on(DescribeImagesCommand).rejects(notFound);
-    const instant = { timeoutMs: 30, intervalMs: 10, sleep: async () => {} };
-
-    const wait = waitForImage(store(), 'ami-1', instant);
-
-    await expect(wait).rejects.toThrow('Image ami-1 is still pending after 0 s');
-    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(4);
-  });
-
-  it('refuses an available image whose snapshots are not encrypted', async () => {
-    ec2.on(DescribeImagesCommand).resolves({
-      Images: [
-        {
-          ImageId: 'ami-1',
-          State: 'available',
-          BlockDeviceMappings: [{ DeviceName: '/dev/sdb', Ebs: { Encrypted: false } }],
-        },
+        { ImageId: 'ami-1', State: 'error', StateReason: { Message: 'disk error' } },
       ],
     });
 
     await expect(store().state('ami-1')).resolves.toEqual({
       state: 'failed',
-      reason: 'snapshots of /dev/sdb are not encrypted',
+      reason: 'the AMI is error: disk error',
     });
   });
 
-  it('accepts an available image with encrypted snapshots', async () => {
-    ec2.on(DescribeImagesCommand).resolves({
-      Images: [
-        { ImageId: 'ami-1', State: 'available', BlockDeviceMappings: encryptedRoot },
-      ],
+  it('treats an image not yet visible as pending, after one look', async () => {
+    ec2.on(DescribeImagesCommand).rejects(notFound('InvalidAMIID.NotFound'));
+
+    await expect(store().state('ami-1')).resolves.toEqual({ state: 'pending' });
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it('fails an available image whose snapshot is not encrypted', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2
+      .on(DescribeSnapshotsCommand)
+      .resolves({ Snapshots: [{ SnapshotId: 'snap-1', Encrypted: false }] });
+
+    await expect(store().state('ami-1')).resolves.toEqual({
+      state: 'failed',
+      reason: 'snapshot snap-1 is not encrypted',
+    });
+  });
+
+  it("fails an available image whose snapshot is encrypted with another key than the stack's", async () => {
+    const other = 'arn:aws:kms:us-east-1:111122223333:key/other';
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [{ SnapshotId: 'snap-1', Encrypted: true, KmsKeyId: other }],
+    });
+
+    await expect(store().state('ami-1')).resolves.toEqual({
+      state: 'failed',
+      reason: `snapshot snap-1 is encrypted with KMS key ${other}, not the stack's key ${stackKey}`,
+    });
+  });
+
+  it("accepts an available image whose snapshots are encrypted with the stack's key", async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2.on(DescribeSnapshotsCommand).resolves({
+      Snapshots: [{ SnapshotId: 'snap-1', Encrypted: true, KmsKeyId: stackKey }],
     });
 
     await expect(store().state('ami-1')).resolves.toEqual({ state: 'available' });
   });
 
-  it('gives up waiting for a delete after its bound, saying what is left', async () => {
-    ec2.on(DescribeImagesCommand).resolves({
-      Images: [
-        { ImageId: 'ami-1', State: 'available', BlockDeviceMappings: encryptedRoot },
-      ],
-    });
+  it('deletes without waiting: one deregistration, then any snapshot left by id', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2.on(DeregisterImageCommand).resolves({});
     ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-1' }] });
-    const bounded = new AwsAmiStore({
-      client: new EC2Client({}),
-      deleteTimeoutMs: 20,
-      pollIntervalMs: 10,
-      sleep: async () => {},
-    });
+    ec2.on(DeleteSnapshotCommand).resolves({});
 
-    await expect(bounded.delete('ami-1')).rejects.toThrow(
-      'AMI ami-1 or its snapshots snap-1 still exist after 0 s',
+    await store().delete('ami-1');
+
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)[0]?.args[0].input).toEqual({
+      SnapshotId: 'snap-1',
+    });
+  });
+
+  it('finds the snapshots of an AMI already deregistered by their description', async () => {
+    ec2.on(DescribeImagesCommand).rejects(notFound('InvalidAMIID.NotFound'));
+    ec2
+      .on(DescribeSnapshotsCommand, { OwnerIds: ['self'] })
+      .resolves({ Snapshots: [{ SnapshotId: 'snap-9' }] })
+      .on(DescribeSnapshotsCommand, { SnapshotIds: ['snap-9'] })
+      .resolves({ Snapshots: [{ SnapshotId: 'snap-9' }] });
+    ec2.on(DeleteSnapshotCommand).resolves({});
+
+    await store().delete('ami-1');
+
+    const lookup = ec2.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input;
+    expect(lookup?.Filters).toEqual([
+      { Name: 'description', Values: ['Created by CreateImage(*) for ami-1*'] },
+    ]);
+    expect(ec2.commandCalls(DeregisterImageCommand)).toHaveLength(0);
+    expect(ec2.commandCalls(DeleteSnapshotCommand)[0]?.args[0].input).toEqual({
+      SnapshotId: 'snap-9',
+    });
+  });
+
+  it('fails a delete whose snapshot cannot be deleted, saying which', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-1' }] });
+    ec2.on(DeleteSnapshotCommand).rejects(notFound('InvalidSnapshot.InUse'));
+
+    await expect(store().delete('ami-1')).rejects.toThrow(
+      'Snapshot snap-1 of AMI ami-1 was not deleted: InvalidSnapshot.InUse',
     );
+  });
+});
+
+describe('AwaitImage on EC2', () => {
+  const deps = () => ({ store: store() }) as unknown as BakeDeps;
+  const state = { buildId: 'b1', jobId: '1', bakedImage: { ref: 'ami-1' } };
+
+  it('looks once and asks the Retry for another look while the AMI is pending', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolves({ Images: [{ ImageId: 'ami-1', State: 'pending' }] });
+
+    const attempt = awaitImage(state, deps());
+
+    await expect(attempt).rejects.toBeInstanceOf(ImagePendingError);
+    await expect(attempt).rejects.toThrow(
+      'Bake of build b1 job 1: image ami-1 is still being created',
+    );
+    expect(ec2.commandCalls(DescribeImagesCommand)).toHaveLength(1);
+  });
+
+  it.each<ImageState>(['failed', 'error', 'invalid', 'deregistered'])(
+    'fails the bake with the reason of an AMI that is %s',
+    async (amiState) => {
+      ec2.on(DescribeImagesCommand).resolves({
+        Images: [{ ImageId: 'ami-1', State: amiState, StateReason: { Message: 'why' } }],
+      });
+
+      await expect(awaitImage(state, deps())).rejects.toMatchObject({
+        name: 'ImageBakeFailedError',
+        message: `Bake of build b1 job 1: image ami-1 failed: the AMI is ${amiState}: why`,
+      });
+    },
+  );
+});
+
+describe('the bake on EC2 under frozen timers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Whether a promise settles without any timer firing. */
+  async function settlesWithoutTimers(promise: Promise<unknown>): Promise<boolean> {
+    let settled = false;
+    promise.then(
+      () => {
+        settled = true;
+      },
+      () => {
+        settled = true;
+      },
+    );
+    for (let turn = 0; turn < 20 && !settled; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    return settled;
+  }
+
+  it('never sleeps in a Lambda: AwaitImage on a pending AMI answers at once', async () => {
+    ec2
+      .on(DescribeImagesCommand)
+      .resolves({ Images: [{ ImageId: 'ami-1', State: 'pending' }] });
+    const deps = { store: store() } as unknown as BakeDeps;
+    const state = { buildId: 'b1', jobId: '1', bakedImage: { ref: 'ami-1' } };
+
+    const attempt = awaitImage(state, deps);
+
+    expect(await settlesWithoutTimers(attempt)).toBe(true);
+    await expect(attempt).rejects.toBeInstanceOf(ImagePendingError);
+  });
+
+  it('never sleeps in a Lambda: a delete whose snapshot lingers answers at once', async () => {
+    ec2.on(DescribeImagesCommand).resolves({ Images: [available] });
+    ec2.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-1' }] });
+
+    const deletion = store().delete('ami-1');
+
+    expect(await settlesWithoutTimers(deletion)).toBe(true);
+    await expect(deletion).resolves.toBeUndefined();
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +8,17 @@ import { LocalImageStore } from '../../local/image-store/store.ts';
 import { planBuild } from '../../shared/config/planner.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import { recordBakeFailed, sweepBuildImages } from '../../shared/images/bake-failure.ts';
 import {
+  applyRetention,
   awaitImage,
   type BakeDeps,
   createImage,
   decideBake,
-  recordBakeFailed,
   registerImage,
 } from '../../shared/images/bake-tasks.ts';
 import { defaultImageSettings } from '../../shared/images/catalog.ts';
+import type { ImageStore } from '../../shared/images/ports.ts';
 import { ImageRegistry } from '../../shared/images/registry.ts';
 import { freshStore, localClient } from '../events/support.ts';
 
@@ -27,26 +30,40 @@ const config = [
   '  - echo install',
 ].join('\n');
 
+/** Two jobs, both baking Tools-Image. */
+const matrix = [
+  'image: Ubuntu2204',
+  'environment:',
+  '  global:',
+  '    APPVEYOR_BAKE_IMAGE: Tools-Image',
+  '  matrix:',
+  '    - PART: a',
+  '    - PART: b',
+  'install:',
+  '  - echo install',
+].join('\n');
+
 describe('bake tasks on DynamoDB Local and the local image store', () => {
   let client: DynamoDBClient;
   let events: DynamoDbEventStore;
   let stateFolder: string;
   let deps: BakeDeps;
+  let store: LocalImageStore;
+  const warnings: string[] = [];
 
   beforeAll(async () => {
     client = localClient();
     events = (await freshStore(client, 'bake-tasks')).store;
     stateFolder = await mkdtemp(join(tmpdir(), 'bakehouse-bake-tasks-'));
-    const store = new LocalImageStore({ stateFolder });
+    store = new LocalImageStore({ stateFolder });
     const usage = { versionsInUse: async () => new Set<number>() };
-    const silent = { info: () => {}, warn: () => {} };
+    const silent = { info: () => {}, warn: (message: string) => warnings.push(message) };
     deps = {
       events,
       planBuild: (text, trigger) => planBuild(text, trigger, { file: 'appveyor.yml' }),
       registry: new ImageRegistry({ events, store, usage }),
       store,
       settings: defaultImageSettings,
-      wait: { timeoutMs: 1_000, intervalMs: 10 },
       log: silent,
     };
   });
@@ -56,7 +73,7 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     await rm(stateFolder, { recursive: true, force: true });
   });
 
-  async function seedBuild(buildId: string): Promise<void> {
+  async function seedBuild(buildId: string, configText = config): Promise<void> {
     const requested = newEvent('BuildRequested', {
       buildId,
       repository: 'acme/tools',
@@ -69,7 +86,7 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     });
     const loaded = newEvent('ConfigLoaded', {
       configPath: 'appveyor.yml',
-      configText: config,
+      configText,
       jobs: [{ jobId: '1', name: 'Ubuntu2204', image: 'Ubuntu2204' }],
       versionFormat: '1.0.{build}',
       warnings: 0,
@@ -88,12 +105,30 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     await writeFile(join(runner, 'tool'), 'installed');
   }
 
-  const jobState = (buildId: string) => ({
+  const jobState = (buildId: string, jobId = '1') => ({
     buildId,
-    jobId: '1',
+    jobId,
     image: { name: 'Ubuntu2204', platform: 'linux' as const, ref: '', base: true },
     runner: { runnerId: `runner-${buildId}` },
   });
+
+  /** The bake deps with some store methods replaced. */
+  const withStore = (replaced: Partial<ImageStore>): BakeDeps => {
+    const changed = Object.assign(Object.create(store) as ImageStore, replaced);
+
+    return {
+      ...deps,
+      store: changed,
+      registry: new ImageRegistry({
+        events,
+        store: changed,
+        usage: { versionsInUse: async () => new Set<number>() },
+      }),
+    };
+  };
+
+  const typesOf = async (buildId: string) =>
+    (await events.read(buildStream(buildId))).map((e) => e.type);
 
   it('decides, captures, waits and registers a static bake', async () => {
     await seedBuild('b1');
@@ -148,5 +183,139 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
       reason: 'bake of Tools-Image skipped: the job failed',
     });
     expect(stream.at(-1)).toMatchObject({ type: 'MessageAdded' });
+  });
+
+  it('records BakeFailed before it deletes what the bake half made', async () => {
+    await seedBuild('f1');
+    const state = jobState('f1');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+    let typesAtDelete: string[] = [];
+    const failing = withStore({
+      delete: async () => {
+        typesAtDelete = await typesOf('f1');
+        throw new Error('the snapshot is in use');
+      },
+    });
+    const bakeFailure = { Error: 'ImageBakeFailedError', Cause: 'the AMI is failed' };
+
+    await recordBakeFailed({ ...state, bake, bakedImage, bakeFailure }, failing);
+
+    expect(typesAtDelete.at(-1)).toBe('BakeFailed');
+    expect(warnings).toContain('half-made image not deleted');
+  });
+
+  it('keeps an image RegisterImage registered before it failed, and says so', async () => {
+    await seedBuild('f2');
+    const state = jobState('f2');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+    const untaggable = withStore({
+      markVersion: async () => {
+        throw new Error('CreateTags was throttled');
+      },
+    });
+    const registering = registerImage({ ...state, bake, bakedImage }, untaggable);
+    await expect(registering).rejects.toThrow('throttled');
+    const bakeFailure = { Error: 'Error', Cause: 'CreateTags was throttled' };
+
+    await recordBakeFailed({ ...state, bake, bakedImage, bakeFailure }, deps);
+
+    const [failed] = (await events.read(buildStream('f2'))).filter(
+      (e) => e.type === 'BakeFailed',
+    );
+    expect(failed?.data).toMatchObject({
+      reason:
+        `CreateTags was throttled; image ${bakedImage.ref} was registered as a ` +
+        'version of Tools-Image before the failure and is kept',
+    });
+    await expect(store.state(bakedImage.ref)).resolves.toEqual({ state: 'available' });
+    const image = await deps.registry.load('Tools-Image');
+    expect(image?.versions.find((v) => v.version === image.current)?.ref).toBe(
+      bakedImage.ref,
+    );
+  });
+
+  it('records ImageBaked once when RegisterImage runs again', async () => {
+    await seedBuild('f3');
+    const state = jobState('f3');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+
+    const first = await registerImage({ ...state, bake, bakedImage }, deps);
+    const again = await registerImage({ ...state, bake, bakedImage }, deps);
+
+    expect(again).toEqual(first);
+    expect((await typesOf('f3')).filter((t) => t === 'ImageBaked')).toHaveLength(1);
+  });
+
+  it('leaves retention to ApplyRetention, whose failure fails nothing', async () => {
+    await seedBuild('f4');
+    const state = jobState('f4');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+    const keepOne = { ...deps, settings: { ...deps.settings, keepVersions: 1 } };
+    await registerImage({ ...state, bake, bakedImage }, keepOne);
+    const before = await deps.registry.load('Tools-Image');
+    const slow = withStore({
+      delete: async () => {
+        throw new Error('DeregisterImage timed out');
+      },
+    });
+
+    const retention = await applyRetention(
+      { ...state, bake, bakedImage },
+      { ...slow, settings: keepOne.settings },
+    );
+
+    expect(before?.versions.length).toBeGreaterThan(1);
+    expect(retention).toEqual({ removed: [] });
+    expect(warnings).toContain('retention failed');
+    const after = await deps.registry.load('Tools-Image');
+    expect(after?.versions).toEqual(before?.versions);
+  });
+
+  it('sweeps the half-made images of a stopped build that the registry never registered', async () => {
+    await seedBuild('s1', matrix);
+    const baking = jobState('s1', '1');
+    await decideBake(baking, deps);
+    const halfMade = join(stateFolder, 'images', 'versions', 'tools-image', 's1-1');
+    await mkdir(`${halfMade}.partial`, { recursive: true });
+    const baked = jobState('s1', '2');
+    const bake = await decideBake(baked, deps);
+    const bakedImage = await createImage({ ...baked, bake }, deps);
+    await registerImage({ ...baked, bake, bakedImage }, deps);
+
+    const deleted = await sweepBuildImages('s1', 'bake stopped: MatrixStopped', deps);
+
+    expect(deleted).toEqual([halfMade]);
+    expect(existsSync(`${halfMade}.partial`)).toBe(false);
+    expect(existsSync(bakedImage.ref)).toBe(true);
+    const failures = (await events.read(buildStream('s1'))).filter(
+      (e) => e.type === 'BakeFailed',
+    );
+    expect(failures.map((e) => e.data)).toEqual([
+      { jobId: '1', imageName: 'Tools-Image', reason: 'bake stopped: MatrixStopped' },
+    ]);
+  });
+
+  it('keeps an available image of a stopped bake, which RegisterImage may be registering', async () => {
+    await seedBuild('s2');
+    const state = jobState('s2');
+    const bake = await decideBake(state, deps);
+    const bakedImage = await createImage({ ...state, bake }, deps);
+
+    const deleted = await sweepBuildImages('s2', 'bake cancelled: wrong branch', deps);
+
+    expect(deleted).toEqual([]);
+    await expect(store.state(bakedImage.ref)).resolves.toEqual({ state: 'available' });
+    const [failed] = (await events.read(buildStream('s2'))).filter(
+      (e) => e.type === 'BakeFailed',
+    );
+    expect(failed?.data).toMatchObject({
+      reason:
+        `bake cancelled: wrong branch; image ${bakedImage.ref} was available and is ` +
+        'kept, for an operator',
+    });
   });
 });

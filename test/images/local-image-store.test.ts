@@ -47,7 +47,6 @@ function bake(buildId: string): ImageCaptureRequest {
     jobId: '1',
     commit: 'c0ffee',
     parent: { name: 'Ubuntu2204', ref: '' },
-    cloneFolder: join(runner(), 'projects', 'app'),
   };
 }
 
@@ -70,15 +69,30 @@ afterEach(async () => {
 });
 
 describe('LocalImageStore', () => {
-  it('snapshots the runner without its clone folder and job state', async () => {
+  it('snapshots the runner without its job state', async () => {
     const ref = await store.capture(bake('b1'));
 
     const tree = join(ref, 'tree');
     expect(existsSync(join(tree, 'tools', 'bin', 'tool'))).toBe(true);
-    expect(existsSync(join(tree, 'projects'))).toBe(true);
-    expect(existsSync(join(tree, 'projects', 'app'))).toBe(false);
+    expect(existsSync(join(tree, 'projects', 'app', 'main.c'))).toBe(true);
     expect(existsSync(join(tree, 'state'))).toBe(false);
     await expect(store.state(ref)).resolves.toEqual({ state: 'available' });
+  });
+
+  it("finds a build's snapshots, complete or partial, by the build's id", async () => {
+    const first = await store.capture(bake('b1'));
+    const second = await store.capture({ ...bake('b1'), jobId: '2', imageName: 'Other' });
+    const partial = join(stateFolder, 'images', 'versions', 'other', 'b1-3.partial');
+    await mkdir(partial, { recursive: true });
+    await store.capture(bake('b10'));
+
+    const found = await store.findByBuild('b1');
+
+    expect(found.sort((a, b) => a.jobId.localeCompare(b.jobId))).toEqual([
+      { ref: first, jobId: '1' },
+      { ref: second, jobId: '2' },
+      { ref: partial.replace(/\.partial$/, ''), jobId: '3' },
+    ]);
   });
 
   it('returns the same snapshot when a bake is retried', async () => {

@@ -6,17 +6,21 @@ import { ImageRegistry } from '../../shared/images/registry.ts';
 import { freshStore, localClient } from '../events/support.ts';
 import { bakedVersion } from './support.ts';
 
-/** An image store that only records what was deleted. */
-function recordingStore(): ImageStore & { deleted: string[] } {
+/** An image store that records what was deleted, and fails the deletes asked to. */
+function recordingStore(): ImageStore & { deleted: string[]; failing: Set<string> } {
   const deleted: string[] = [];
+  const failing = new Set<string>();
 
   return {
     deleted,
+    failing,
     capture: async () => 'unused',
     find: async () => undefined,
+    findByBuild: async () => [],
     state: async () => ({ state: 'available' }),
     markVersion: async () => {},
     delete: async (ref) => {
+      if (failing.has(ref)) throw new Error(`snapshot of ${ref} is in use`);
       deleted.push(ref);
     },
   };
@@ -77,6 +81,22 @@ describe('ImageRegistry on DynamoDB Local', () => {
     expect(state?.current).toBe(1);
     expect(state?.versions.map((v) => v.version)).toEqual([1]);
     expect(store.deleted).toEqual(['ami-d2']);
+  });
+
+  it('keeps a version whose image could not be deleted, and deletes both on a repeat', async () => {
+    const { registry: images, store } = registry();
+    for (const id of ['f1', 'f2'])
+      await images.addVersion(bakedVersion(id, { name: 'Flaky' }));
+    store.failing.add('ami-f1');
+
+    await expect(images.deleteVersion('flaky', 1)).rejects.toThrow('in use');
+    const kept = await images.load('flaky');
+    store.failing.clear();
+    await images.deleteVersion('flaky', 1);
+
+    expect(kept?.versions.map((v) => v.version)).toEqual([1, 2]);
+    expect((await images.load('flaky'))?.versions.map((v) => v.version)).toEqual([2]);
+    expect(store.deleted).toEqual(['ami-f1']);
   });
 
   it('refuses to delete a version in use, and keeps its image', async () => {

@@ -94,7 +94,8 @@ describe('the build state machine definition', () => {
     expect(bakeImage?.Default).toBe('TerminateRunner');
     expect(states.get('CreateImage')?.Next).toBe('AwaitImage');
     expect(states.get('AwaitImage')?.Next).toBe('RegisterImage');
-    expect(states.get('RegisterImage')?.Next).toBe('TerminateRunner');
+    expect(states.get('RegisterImage')?.Next).toBe('ApplyRetention');
+    expect(states.get('ApplyRetention')?.Next).toBe('TerminateRunner');
     expect(states.get('RecordBakeFailed')?.Next).toBe('TerminateRunner');
   });
 

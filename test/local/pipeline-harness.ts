@@ -99,7 +99,6 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
       registry: images.registry,
       store: images.store,
       settings: defaultImageSettings,
-      wait: { timeoutMs: 10_000, intervalMs: 50 },
     },
     log: { info: () => undefined, warn: () => undefined },
     now: () => new Date(),

@@ -177,15 +177,6 @@ describe('LocalRunnerFleet', () => {
     expect(processAlive(background)).toBe(false);
   });
 
-  it('keeps a runner folder for a bake when asked', async () => {
-    const runnerId = await fleet.launch(spec);
-    fleet.keepForBake(runnerId);
-
-    await fleet.terminate(runnerId, 'baking');
-
-    expect(existsSync(join(fleet.runnerFolder(runnerId), 'home'))).toBe(true);
-  });
-
   it('reports a phase sent to a runner that is gone as lost', async () => {
     const result = await runPhase('local-gone', 'install', [command('true')]);
 

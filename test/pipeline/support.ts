@@ -107,7 +107,6 @@ export function pipelineDeps(
       registry: images.registry,
       store: images.store,
       settings: defaultImageSettings,
-      wait: { timeoutMs: 1_000, intervalMs: 10 },
     },
     log: { info: () => undefined, warn: () => undefined },
     now: () => new Date('2026-12-03T12:00:00.000Z'),

@@ -1,4 +1,5 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noKeyDecryption } from '../../shared/runners/decryption.ts';
 import { extractReport, reportFile } from '../../shared/runners/phase-report.ts';
@@ -299,6 +300,46 @@ describe('bashPhaseScript, run by bash', () => {
     const path = reportFile(runner.stateRoot, '01JBUILD', job.id, 'install');
     expect(extractReport(run.output)).toEqual(run.report);
     expect(JSON.parse(readFileSync(path, 'utf8')).variables).toEqual({ A: 'b' });
+  });
+
+  it('leaves none of the job on a runner about to become an image, after its report', () => {
+    runner = tempRunner();
+    const job = linuxJob();
+    const jobState = join(runner.stateRoot, '01JBUILD', job.id);
+    runPhase(runner, job, 'install', [command('export DERIVED="from a secret"')]);
+    const before = existsSync(join(jobState, 'state.sh'));
+    const baking = { ...phaseContext(), imageFollows: true };
+
+    const run = runPhase(runner, job, 'on_finish', [command('echo "$DERIVED"')], baking);
+
+    expect(before).toBe(true);
+    expect(run.output).toContain('from a secret');
+    expect(run.report).toMatchObject({ outcome: 'succeeded', exitCode: 0 });
+    expect(run.status).toBe(0);
+    expect(existsSync(jobState)).toBe(false);
+    expect(existsSync(join(runner.stateRoot, '01JBUILD'))).toBe(false);
+    expect(existsSync(runner.stateRoot)).toBe(true);
+  });
+
+  it('keeps the failure of the last phase before a bake when it removes the state', () => {
+    runner = tempRunner();
+    const job = linuxJob();
+    const baking = { ...phaseContext(), imageFollows: true };
+
+    const run = runPhase(runner, job, 'on_finish', [command('exit 4')], baking);
+
+    expect(run.status).toBe(4);
+    expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 4 });
+    expect(existsSync(join(runner.stateRoot, '01JBUILD', job.id))).toBe(false);
+  });
+
+  it('keeps the job state after a phase no image follows', () => {
+    runner = tempRunner();
+    const job = linuxJob();
+
+    runPhase(runner, job, 'on_finish', [command('true')]);
+
+    expect(existsSync(join(runner.stateRoot, '01JBUILD', job.id, 'state.sh'))).toBe(true);
   });
 
   it('reports a change of APPVEYOR_BAKE_IMAGE made with export as a variable', () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -12,6 +12,7 @@ import { bashPhaseScript } from '../../shared/runners/bash-script.ts';
 import type { PhaseContext } from '../../shared/runners/context.ts';
 import type { SecureValueDecryption } from '../../shared/runners/decryption.ts';
 import {
+  extractReport,
   parseReport,
   type RunnerReport,
   reportFile,
@@ -120,12 +121,14 @@ export function runPhase(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const reportPath = reportFile(runner.stateRoot, context.build.buildId, job.id, phase);
+  const output = run.stdout + run.stderr;
+  // A phase before a bake removes its report file with the job's state.
+  const report = existsSync(reportPath)
+    ? parseReport(readFileSync(reportPath, 'utf8'))
+    : extractReport(output);
+  if (!report) throw new Error(`Phase ${phase} printed no report:\n${output}`);
 
-  return {
-    output: run.stdout + run.stderr,
-    status: run.status,
-    report: parseReport(readFileSync(reportPath, 'utf8')),
-  };
+  return { output, status: run.status, report };
 }
 
 /** A git repository on disk with two commits; returns its path and both shas. */

@@ -69,6 +69,21 @@ describe('phaseScript for a Windows job', () => {
     await expect(script.script).toMatchFileSnapshot('./golden/after_test.ps1');
   });
 
+  it('removes the job state after the report when the runner becomes an image', () => {
+    const baking = { ...context, imageFollows: true };
+    const phase = { name: 'on_finish' as const, commands: [command('echo done')] };
+
+    const lines = phaseScript(windowsJob, phase, baking).script.split('\r\n');
+    const plain = phaseScript(windowsJob, phase, context).script;
+
+    const report = lines.findIndex((l) => l.startsWith('} *>&1 | ForEach-Object'));
+    const removal = lines.findIndex((l) => l.includes('-LiteralPath $__bhDir'));
+    expect(removal).toBeGreaterThan(report);
+    expect(lines[removal]).toMatch(/^Remove-Item -Recurse -Force /);
+    expect(lines.at(-2)).toBe('exit $__bhState.Code');
+    expect(plain).not.toContain('-LiteralPath $__bhDir');
+  });
+
   it('refuses macOS jobs with a clear message', () => {
     const job = linuxJob({ platform: 'macos', name: 'Image: macOS' });
 
