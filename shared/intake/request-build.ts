@@ -19,16 +19,18 @@
  *   still being handled, answered 202 "duplicate, in progress".
  *
  * Crash windows. Before the commit nothing is recorded, and the delivery,
- * not answered 2xx, is handled afresh when redelivered. After the commit
- * and before the start, the build is recorded without an execution, and
- * the delivery was not answered 2xx: its redelivery finds the key and
- * starts the execution from the stored input. After the start and before
- * the answer, the redelivery's start finds the execution and starts
- * nothing. Step Functions keeps an execution name for 90 days after it
- * closes, longer than GitHub keeps a delivery for redelivery (3 days, 7 on
- * GitHub Enterprise Server); the embedded backend, which forgets executions
- * when it stops, records unfinished builds as interrupted when it starts,
- * which moves their streams past BuildRequested.
+ * not answered 2xx, is handled afresh when redelivered; the SDK retries a
+ * transaction with the client request token it drew for it, so its retry
+ * of a commit that went through succeeds as that commit, not as a twin.
+ * After the commit and before the start, the build is recorded without an
+ * execution, and the delivery was not answered 2xx: its redelivery finds
+ * the key and starts the execution from the stored input. After the start
+ * and before the answer, the redelivery's start finds the execution and
+ * starts nothing. Step Functions keeps an execution name for 90 days after
+ * it closes, longer than GitHub keeps a delivery for redelivery (3 days, 7
+ * on GitHub Enterprise Server); the embedded backend, which forgets its
+ * executions when it stops, records unfinished builds as interrupted when
+ * it starts, which moves their streams past BuildRequested.
  *
  * One window stays open: a twin answered "duplicate, in progress" while
  * the first attempt commits and then dies before its start. The first
@@ -75,7 +77,14 @@ export async function requestBuild(
         {
           streamId: buildStream(candidateId),
           expectedVersion: 0,
-          events: [newEvent('BuildRequested', requested(request, input, deps))],
+          events: [
+            newEvent('BuildRequested', {
+              ...request,
+              buildId: candidateId,
+              deliveryId,
+              requestedAt: (deps.now?.() ?? new Date()).toISOString(),
+            }),
+          ],
         },
       ],
       idempotencyKey: deliveryKey(deliveryId),
@@ -102,7 +111,7 @@ export async function requestBuild(
 }
 
 /** The idempotency key of a delivery in the event store. */
-export function deliveryKey(deliveryId: string): string {
+function deliveryKey(deliveryId: string): string {
   return `delivery-${deliveryId}`;
 }
 
@@ -118,15 +127,6 @@ export function executionInput(
     ref: request.ref,
     sha: request.sha,
     deliveryId,
-  };
-}
-
-function requested(request: BuildRequest, input: ExecutionInput, deps: BuildRequestDeps) {
-  return {
-    ...request,
-    buildId: String(input.buildId),
-    deliveryId: String(input.deliveryId),
-    requestedAt: (deps.now?.() ?? new Date()).toISOString(),
   };
 }
 
