@@ -13,7 +13,6 @@ import { sign } from '@octokit/webhooks-methods';
 import { localCredentials, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { startHttpServer } from '../local/http-server.ts';
 import { intakeRoute } from '../local/intake-route.ts';
-import { createDeliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { createTables } from '../shared/events/tables.ts';
 import type { Orchestrator } from '../shared/ports/orchestrator.ts';
 
@@ -117,7 +116,6 @@ async function main(): Promise<void> {
   });
   const names = { events: 'bench-events', views: 'bench-views' };
   await createTables(client, names);
-  await createDeliveriesTable(client, 'bench-deliveries');
   let executions = 0;
   const orchestrator: Orchestrator = {
     startBuild: async () => {
@@ -130,7 +128,6 @@ async function main(): Promise<void> {
         {
           client,
           eventsTable: names.events,
-          deliveriesTable: 'bench-deliveries',
           orchestrator,
           webhookSecret: { load: async () => ({ current: secret }) },
         },

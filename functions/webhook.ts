@@ -1,8 +1,8 @@
 /**
  * The GitHub webhook Lambda behind a Function URL: turns the event into an
  * intake request, lets `acceptDelivery` decide, and answers. Reads
- * EVENTS_TABLE, DELIVERIES_TABLE, STATE_MACHINE_ARN and WEBHOOK_SECRET_ID
- * (name or ARN of the webhook secret in Secrets Manager).
+ * EVENTS_TABLE, STATE_MACHINE_ARN and WEBHOOK_SECRET_ID (name or ARN of the
+ * webhook secret in Secrets Manager).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -76,7 +76,6 @@ function awsDeps(): IntakeDeps {
   return dynamoDbIntakeDeps({
     client: new DynamoDBClient({}),
     eventsTable: env('EVENTS_TABLE'),
-    deliveriesTable: env('DELIVERIES_TABLE'),
     orchestrator: new StepFunctionsOrchestrator(
       new SFNClient({}),
       env('STATE_MACHINE_ARN'),

@@ -7,7 +7,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { deliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { type CatalogEntry, defaultImageSettings } from '../shared/images/catalog.ts';
 import { BakehouseAlarms } from './alarms.ts';
 import { ArtifactBucket } from './artifact-bucket.ts';
@@ -119,18 +118,6 @@ export class Bakehouse extends Construct {
       retention: props.artifactRetention ?? retentionOf(logRetention),
       removalPolicy,
     });
-    const deliveries = new dynamodb.Table(this, 'Deliveries', {
-      partitionKey: {
-        name: deliveriesTable.partitionKey.name,
-        type: dynamodb.AttributeType.STRING,
-      },
-      timeToLiveAttribute: deliveriesTable.timeToLiveAttribute,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
     this.webhookSecret = new secrets.Secret(this, 'WebhookSecret', {
       description: 'Bakehouse: the GitHub webhook secret',
       encryptionKey: this.key,
@@ -153,7 +140,6 @@ export class Bakehouse extends Construct {
       stateMachineName,
       eventStore: this.eventStore,
       pipelineTable,
-      deliveries,
       webhookSecret,
       githubToken,
       key: this.key,

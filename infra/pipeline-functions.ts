@@ -45,7 +45,6 @@ export interface PipelineFunctionSetProps {
   readonly stateMachineName: string;
   readonly eventStore: EventStore;
   readonly pipelineTable: dynamodb.ITable;
-  readonly deliveries: dynamodb.ITable;
   readonly webhookSecret: secrets.ISecret;
   readonly githubToken: secrets.ISecret;
   readonly key: kms.IKey;
@@ -210,11 +209,9 @@ export class PipelineFunctionSet extends Construct {
     this.reaperLogGroup = reaper.logGroup;
 
     const webhook = fn('webhook', {
-      DELIVERIES_TABLE: props.deliveries.tableName,
       STATE_MACHINE_ARN: this.#stateMachineArn,
       WEBHOOK_SECRET_ID: props.webhookSecret.secretArn,
     });
-    this.#grantItems(webhook.role, props.deliveries);
     props.webhookSecret.grantRead(webhook.function);
     this.webhook = webhook.function;
   }

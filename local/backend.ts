@@ -10,7 +10,6 @@ import { synthesizeDefinition } from '../infra/definition.ts';
 import { badgeHandler } from '../shared/api/badge.ts';
 import { readApiHandler } from '../shared/api/read-api.ts';
 import { writeApiHandler } from '../shared/api/write-api.ts';
-import { createDeliveriesTable } from '../shared/aws/deliveries-table.ts';
 import { createPipelineTable } from '../shared/aws/pipeline-table.ts';
 import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { createTables } from '../shared/events/tables.ts';
@@ -37,7 +36,6 @@ import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 export const localTables = {
   events: 'bakehouse-events',
   views: 'bakehouse-views',
-  deliveries: 'bakehouse-deliveries',
   pipeline: 'bakehouse-pipeline',
 } as const;
 
@@ -101,7 +99,6 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     });
     stops.push(async () => client.destroy());
     await createTables(client, { events: localTables.events, views: localTables.views });
-    await createDeliveriesTable(client, localTables.deliveries);
     await createPipelineTable(client, localTables.pipeline);
 
     const http: LocalHttpServer = await startHttpServer(
@@ -164,7 +161,6 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         {
           client,
           eventsTable: localTables.events,
-          deliveriesTable: localTables.deliveries,
           orchestrator,
           webhookSecret: new LocalWebhookSecretSource(stateDir),
         },

@@ -5,14 +5,12 @@ import type { DecisionLog } from '../intake/delivery.ts';
 import { WebhookSecrets } from '../intake/webhook-secrets.ts';
 import type { Orchestrator } from '../ports/orchestrator.ts';
 import type { SecretSource } from '../ports/source-host.ts';
-import { PowertoolsDeliveryDeduplicator } from './powertools-delivery-deduplicator.ts';
 
 /** What intake needs that differs between AWS and the embedded mode. */
 export interface IntakeWiring {
   /** A client of DynamoDB, or of DynamoDB Local. */
   readonly client: DynamoDBClient;
   readonly eventsTable: string;
-  readonly deliveriesTable: string;
   readonly orchestrator: Orchestrator;
   readonly webhookSecret: SecretSource;
   readonly log: DecisionLog;
@@ -21,8 +19,9 @@ export interface IntakeWiring {
 }
 
 /**
- * Intake's dependencies on DynamoDB: the event store and the deliveries
- * table. The Lambda and the local server both build theirs here, once.
+ * Intake's dependencies on DynamoDB: the event store, whose idempotent
+ * commit also deduplicates deliveries. The Lambda and the local server both
+ * build theirs here, once.
  */
 export function dynamoDbIntakeDeps(wiring: IntakeWiring): IntakeDeps {
   return {
@@ -32,10 +31,6 @@ export function dynamoDbIntakeDeps(wiring: IntakeWiring): IntakeDeps {
       tableName: wiring.eventsTable,
     }),
     orchestrator: wiring.orchestrator,
-    deduplicator: new PowertoolsDeliveryDeduplicator({
-      client: wiring.client,
-      tableName: wiring.deliveriesTable,
-    }),
     log: wiring.log,
     ...(wiring.maxBodyBytes !== undefined && { maxBodyBytes: wiring.maxBodyBytes }),
   };

@@ -6,13 +6,7 @@
  */
 import { newEvent, projectStream } from '../events/catalogue.ts';
 import { StreamVersionConflictError } from '../events/errors.ts';
-import type { EventStore } from '../events/store.ts';
-
-/** An event store that can also tell a stream's current version. */
-export interface VersionedEventStore extends EventStore {
-  /** The version of a stream's last event, 0 when it has none. */
-  version(streamId: string): Promise<number>;
-}
+import type { VersionedEventStore } from '../events/store.ts';
 
 /** How hard to try when many builds start at once. */
 export interface AllocationOptions {

@@ -18,7 +18,7 @@ import type { StreamKind } from './catalogue/streams.ts';
 import { type PlannedCommit, planCommit } from './commit-plan.ts';
 import { IdempotencyInProgressError, StreamVersionConflictError } from './errors.ts';
 import { decodeEvent, type Item, idempotencyStream } from './event-item.ts';
-import type { Commit, CommitOutcome, EventStore, StoredEvent } from './store.ts';
+import type { Commit, CommitOutcome, StoredEvent, VersionedEventStore } from './store.ts';
 import { streamsByKindIndex } from './tables.ts';
 
 /** Where the store lives. */
@@ -47,7 +47,7 @@ export interface ListStreamsOptions {
 const versionCondition = 'attribute_not_exists(#version)';
 
 /** The EventStore port on a DynamoDB table shaped as in `tables.ts`. */
-export class DynamoDbEventStore implements EventStore {
+export class DynamoDbEventStore implements VersionedEventStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #clock: () => Date;

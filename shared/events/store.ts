@@ -56,3 +56,9 @@ export interface EventStore {
   /** Reads a stream from `fromVersion` (default 1) to its end, in order. */
   read(streamId: string, fromVersion?: number): Promise<StoredEvent[]>;
 }
+
+/** An event store that can also tell a stream's current version. */
+export interface VersionedEventStore extends EventStore {
+  /** The version of a stream's last event, 0 when it has none. */
+  version(streamId: string): Promise<number>;
+}

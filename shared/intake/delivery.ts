@@ -12,22 +12,6 @@ export interface WebhookAnswer {
   readonly body: Readonly<Record<string, string>>;
 }
 
-/**
- * Runs the work of a delivery once per `X-GitHub-Delivery` id. Powertools
- * idempotency on DynamoDB in both worlds.
- */
-export interface DeliveryDeduplicator {
-  /**
-   * Runs `accept` for the first delivery of an id and stores its answer; a
-   * redelivery gets that stored answer, and one that arrives while the first
-   * still runs gets `in-progress`. A failed `accept` stores nothing.
-   */
-  once(
-    deliveryId: string,
-    accept: () => Promise<WebhookAnswer>,
-  ): Promise<WebhookAnswer | 'in-progress'>;
-}
-
 /** Where intake writes its decisions: Powertools Logger's shape. */
 export interface DecisionLog {
   info(message: string, attributes: Readonly<Record<string, unknown>>): void;

@@ -1,6 +1,6 @@
 import { buildStream, newEvent } from '../events/catalogue.ts';
-import { executionInput } from '../intake/accept-delivery.ts';
 import { newBuildId } from '../intake/build-id.ts';
+import { executionInput } from '../intake/request-build.ts';
 import type { BuildCommandDeps } from './deps.ts';
 import { readExistingBuild } from './read-build.ts';
 

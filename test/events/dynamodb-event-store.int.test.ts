@@ -4,6 +4,7 @@ import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
 import {
   CommitTooLargeError,
+  IdempotencyInProgressError,
   StreamVersionConflictError,
 } from '../../shared/events/errors.ts';
 import type { NewEvent } from '../../shared/events/store.ts';
@@ -186,6 +187,40 @@ describe('DynamoDbEventStore', () => {
     expect(first).toEqual({ duplicate: false, result: { buildId: 'first' } });
     expect(repeat).toEqual({ duplicate: true, result: { buildId: 'first' } });
     expect(await store.read(stream)).toHaveLength(1);
+  });
+
+  it('lets one of 20 concurrent commits of a key append, and the rest learn of it', async () => {
+    const commit = (n: number) =>
+      store
+        .commit({
+          appends: [
+            {
+              streamId: buildStream(`twin-${n}`),
+              expectedVersion: 0,
+              events: [message('x')],
+            },
+          ],
+          idempotencyKey: 'delivery-twins',
+          result: { buildId: `twin-${n}`, input: { n } },
+        })
+        .catch((error: unknown) => {
+          if (error instanceof IdempotencyInProgressError) return 'in progress' as const;
+          throw error;
+        });
+
+    const outcomes = await Promise.all(Array.from({ length: 20 }, (_, n) => commit(n)));
+
+    const appended = outcomes.flatMap((o) =>
+      o !== 'in progress' && !o.duplicate ? o : [],
+    );
+    const winner = appended[0]?.result;
+    const streams = await Promise.all(
+      Array.from({ length: 20 }, (_, n) => store.read(buildStream(`twin-${n}`))),
+    );
+    const told = outcomes.flatMap((o) => (o === 'in progress' ? [] : [o.result]));
+    expect(appended).toHaveLength(1);
+    expect(streams.flat()).toHaveLength(1);
+    expect(told).toEqual(told.map(() => winner));
   });
 
   it('lists the streams of a kind newest first', async () => {

@@ -119,6 +119,23 @@ describe('the Bakehouse stack', () => {
     });
   });
 
+  it('keeps webhook deliveries in the events table, with no table of their own', () => {
+    const webhook = template.findResources('AWS::Lambda::Function', {
+      Properties: {
+        Environment: {
+          Variables: Match.objectLike({ WEBHOOK_SECRET_ID: Match.anyValue() }),
+        },
+      },
+    });
+    const variables = Object.values(webhook).map(
+      (resource) => resource.Properties.Environment.Variables,
+    );
+
+    template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    expect(variables).toHaveLength(1);
+    expect(Object.keys(variables[0])).not.toContain('DELIVERIES_TABLE');
+  });
+
   it('serves the webhook through a Function URL', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
   });

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Orchestrator } from '../../shared/ports/orchestrator.ts';
 
 /**
@@ -9,6 +10,13 @@ export class RecordingOrchestrator implements Orchestrator {
   readonly started = new Map<string, Readonly<Record<string, unknown>>>();
   /** Every call, repeats included. */
   calls = 0;
+  /**
+   * Repeated starts of a build with an input other than its first one's:
+   * Step Functions refuses those while the first runs, so a repeat that
+   * should start a missing execution would start the wrong one.
+   */
+  conflictingStarts = 0;
+  #failures: Error[] = [];
 
   constructor(private readonly inner?: Orchestrator) {}
 
@@ -17,7 +25,16 @@ export class RecordingOrchestrator implements Orchestrator {
     input: Readonly<Record<string, unknown>>,
   ): Promise<void> {
     this.calls += 1;
-    if (!this.started.has(buildId)) this.started.set(buildId, input);
+    const failure = this.#failures.shift();
+    if (failure) throw failure;
+    const first = this.started.get(buildId);
+    if (!first) this.started.set(buildId, input);
+    else if (!isDeepStrictEqual(first, input)) this.conflictingStarts += 1;
     await this.inner?.startBuild(buildId, input);
+  }
+
+  /** Makes the next call fail with `error` before anything is started. */
+  failNext(error: Error = new Error('Step Functions is unavailable')): void {
+    this.#failures.push(error);
   }
 }

@@ -1,8 +1,10 @@
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
+import { newEvent } from '../../shared/events/catalogue.ts';
 import { IdempotencyInProgressError } from '../../shared/events/errors.ts';
 import { acceptDelivery } from '../../shared/intake/accept-delivery.ts';
 import type { WebhookRequest } from '../../shared/intake/delivery.ts';
+import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
 import { memoryIntake, signedRequest, testSecret } from './support.ts';
 
 const push = {
@@ -62,7 +64,7 @@ describe('acceptDelivery', () => {
     });
   });
 
-  it('answers a redelivery as the first delivery and starts nothing more', async () => {
+  it('answers a redelivery as the first delivery and starts no second build', async () => {
     const { deps, store, orchestrator } = memoryIntake();
     const request = await signedRequest('push', push, 'd-2');
 
@@ -71,7 +73,63 @@ describe('acceptDelivery', () => {
 
     expect(again).toEqual(first);
     expect(store.events).toHaveLength(1);
-    expect(orchestrator.calls).toBe(1);
+    expect([...orchestrator.started.keys()]).toEqual([first.body.buildId]);
+    expect(orchestrator.conflictingStarts).toBe(0);
+  });
+
+  it('starts the recorded build on a redelivery when the first start failed', async () => {
+    const { deps, store, orchestrator } = memoryIntake();
+    const request = await signedRequest('push', push, 'd-4');
+    orchestrator.failNext();
+
+    const first = acceptDelivery(request, deps);
+    await expect(first).rejects.toThrow('Step Functions is unavailable');
+    const again = await acceptDelivery(request, deps);
+
+    const recorded = store.events[0]?.data.buildId;
+    expect(store.events).toHaveLength(1);
+    expect(again).toEqual({ statusCode: 202, body: { buildId: recorded } });
+    expect(orchestrator.started.get(String(recorded))).toMatchObject({
+      buildId: recorded,
+      deliveryId: 'd-4',
+      sha: push.head_commit.id,
+    });
+  });
+
+  it('starts a redelivered build with the input the first delivery recorded', async () => {
+    const { deps, orchestrator } = memoryIntake();
+    const otherHead = { ...push.head_commit, id: 'c'.repeat(40) };
+    orchestrator.failNext();
+    await acceptDelivery(await signedRequest('push', push, 'd-5'), deps).catch(() => {});
+
+    const again = await acceptDelivery(
+      await signedRequest('push', { ...push, head_commit: otherHead }, 'd-5'),
+      deps,
+    );
+
+    const input = orchestrator.started.get(again.body.buildId ?? '');
+    expect(input).toMatchObject({ sha: push.head_commit.id });
+  });
+
+  it('starts nothing for a redelivery of a build its execution has moved on', async () => {
+    const { deps, store } = memoryIntake();
+    const request = await signedRequest('push', push, 'd-6');
+    const first = await acceptDelivery(request, deps);
+    await store.commit({
+      appends: [
+        {
+          streamId: `build-${first.body.buildId}`,
+          expectedVersion: 1,
+          events: [newEvent('BuildFinished', { status: 'interrupted' })],
+        },
+      ],
+    });
+    const restarted = new RecordingOrchestrator();
+
+    const again = await acceptDelivery(request, { ...deps, orchestrator: restarted });
+
+    expect(again).toEqual(first);
+    expect(restarted.calls).toBe(0);
   });
 
   it.each([
@@ -206,6 +264,7 @@ describe('acceptDelivery', () => {
     const { deps, orchestrator } = memoryIntake();
     const busy = {
       read: deps.store.read.bind(deps.store),
+      version: deps.store.version.bind(deps.store),
       commit: async () => Promise.reject(new IdempotencyInProgressError('delivery-d-3')),
     };
 

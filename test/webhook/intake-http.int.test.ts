@@ -74,7 +74,8 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
     expect(requested).toHaveLength(100);
     expect(new Set(requested.map((e) => e.data.deliveryId))).toEqual(new Set(ids));
     expect(intake.executions.startedCount()).toBe(100);
-    expect(intake.orchestrator.calls).toBe(100);
+    expect(intake.orchestrator.started.size).toBe(100);
+    expect(intake.orchestrator.conflictingStarts).toBe(0);
     await intake.executions.idle();
     for (const buildId of buildIds) {
       expect(intake.executions.status(String(buildId))?.status).toBe('succeeded');
@@ -88,12 +89,29 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
   it('answers a later redelivery with the first answer and starts nothing', async () => {
     const id = randomUUID();
     const first = await post(server, 'push', push(7), id);
-    const calls = intake.orchestrator.calls;
+    const started = intake.executions.startedCount();
 
     const again = await post(server, 'push', push(7), id);
 
     expect(again).toEqual(first);
-    expect(intake.orchestrator.calls).toBe(calls);
+    expect(intake.executions.startedCount()).toBe(started);
+    expect(intake.orchestrator.conflictingStarts).toBe(0);
+  });
+
+  it('starts a build recorded by an attempt whose start failed when it is redelivered', async () => {
+    const id = randomUUID();
+    intake.orchestrator.failNext();
+
+    const failed = await post(server, 'push', push(8), id);
+    const recorded = (await builds(intake)).find((e) => e.data.deliveryId === id);
+    const buildId = String(recorded?.data.buildId);
+    const before = intake.executions.status(buildId);
+    const again = await post(server, 'push', push(8), id);
+
+    expect(failed.status).toBe(500);
+    expect(before).toBeUndefined();
+    expect(again).toEqual({ status: 202, body: { buildId } });
+    expect(intake.executions.status(buildId)).toBeDefined();
   });
 
   it('answers a ping with 200 and a path it does not serve with 404', async () => {

@@ -4,7 +4,6 @@ import type { Route } from '../../local/http-server.ts';
 import { intakeRoute } from '../../local/intake-route.ts';
 import { LocalOrchestrator } from '../../local/orchestrator.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
-import { createDeliveriesTable } from '../../shared/aws/deliveries-table.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
 import { freshStore } from '../events/support.ts';
 import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
@@ -29,8 +28,6 @@ export async function localIntake(
   prefix: string,
 ): Promise<LocalIntake> {
   const { store, names } = await freshStore(client, prefix);
-  const deliveriesTable = `${names.events}-deliveries`;
-  await createDeliveriesTable(client, deliveriesTable);
   const executions = new LocalOrchestrator<object>({
     definition: acceptedAtOnce,
     tasks: {},
@@ -43,7 +40,6 @@ export async function localIntake(
     {
       client,
       eventsTable: names.events,
-      deliveriesTable,
       orchestrator,
       webhookSecret: { load: async () => ({ current: testSecret }) },
     },

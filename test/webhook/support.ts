@@ -3,16 +3,11 @@ import { sign } from '@octokit/webhooks-methods';
 import type {
   Commit,
   CommitOutcome,
-  EventStore,
   StoredEvent,
+  VersionedEventStore,
 } from '../../shared/events/store.ts';
 import type { IntakeDeps } from '../../shared/intake/accept-delivery.ts';
-import type {
-  DecisionLog,
-  DeliveryDeduplicator,
-  WebhookAnswer,
-  WebhookRequest,
-} from '../../shared/intake/delivery.ts';
+import type { DecisionLog, WebhookRequest } from '../../shared/intake/delivery.ts';
 import { WebhookSecrets } from '../../shared/intake/webhook-secrets.ts';
 import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
 
@@ -39,7 +34,7 @@ export async function signedRequest(
 }
 
 /** An event store in memory, enough for intake's single-stream commits. */
-export class MemoryEventStore implements EventStore {
+export class MemoryEventStore implements VersionedEventStore {
   readonly events: StoredEvent[] = [];
   readonly #results = new Map<string, Readonly<Record<string, unknown>>>();
 
@@ -67,17 +62,9 @@ export class MemoryEventStore implements EventStore {
   async read(streamId: string, fromVersion = 1): Promise<StoredEvent[]> {
     return this.events.filter((e) => e.streamId === streamId && e.version >= fromVersion);
   }
-}
 
-/** Deduplicates in memory: the first answer per delivery id, later ones get it back. */
-export class MemoryDeduplicator implements DeliveryDeduplicator {
-  readonly #answers = new Map<string, Promise<WebhookAnswer>>();
-
-  async once(id: string, accept: () => Promise<WebhookAnswer>): Promise<WebhookAnswer> {
-    const answer = this.#answers.get(id) ?? accept();
-    this.#answers.set(id, answer);
-
-    return answer;
+  async version(streamId: string): Promise<number> {
+    return (await this.read(streamId)).length;
   }
 }
 
@@ -104,7 +91,6 @@ export function memoryIntake() {
     secrets: new WebhookSecrets({ load: async () => ({ current: testSecret }) }),
     store,
     orchestrator,
-    deduplicator: new MemoryDeduplicator(),
     log,
   };
 
