@@ -72,7 +72,10 @@ __bh_json() {
   printf -v "$1" '"%s"' "$s"
 }
 __bh_mask() {
-  BH_MASK=$__bh_mask_values awk '
+  local flags=()
+  # mawk reads a pipe in blocks, holding lines back, unless it is interactive.
+  case $(awk -W version 2>&1 < /dev/null) in *mawk*) flags=(-W interactive) ;; esac
+  BH_MASK=$__bh_mask_values awk \${flags[@]+"\${flags[@]}"} '
     function hide(text, secret,   out, at) {
       out = ""
       while ((at = index(text, secret)) > 0) {
