@@ -73,6 +73,7 @@ __bh_json() {
 }
 __bh_mask() {
   local flags=()
+  trap '' TERM
   # mawk reads a pipe in blocks, holding lines back, unless it is interactive.
   case $(awk -W version 2>&1 < /dev/null) in *mawk*) flags=(-W interactive) ;; esac
   BH_MASK=$__bh_mask_values awk \${flags[@]+"\${flags[@]}"} '
