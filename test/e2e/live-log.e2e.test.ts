@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logs } from '../../bin/logs.ts';
 import { type Backend, startBackend } from '../../local/backend.ts';
+import { waitForBuild } from '../../local/build-waiter.ts';
 import { startCommand } from '../api/capture.ts';
 import {
   buildScriptStarted,
@@ -47,6 +48,29 @@ describe('the live log of a running phase on the embedded backend', () => {
   afterAll(async () => {
     await backend?.stop();
     await rm(folder, { recursive: true, force: true });
+  });
+
+  it('shows the output without the report the runner prints for Bakehouse', async () => {
+    const buildId = await pushBuild(
+      backend,
+      'report',
+      'image: Ubuntu2204\nbuild_script:\n  - echo built\n',
+    );
+    await waitForBuild(backend.events, buildId, 60_000);
+
+    const clone = await call(
+      backend,
+      'GET',
+      `/api/builds/${buildId}/jobs/1/phases/clone/log`,
+    );
+    const build = await startCommand(logs, [buildId, '--endpoint', backend.url]).finished;
+
+    expect(clone.body.text).toMatch(/^git fetch .*\nChecked out .*\n$/);
+    expect(clone.body.nextOffset).toBeGreaterThan(
+      Buffer.byteLength(String(clone.body.text)),
+    );
+    expect(build.stdout).toContain('built\n');
+    expect(build.stdout).not.toContain('bakehouse-phase-result');
   });
 
   it('shows a line through the API and `logs --follow` before the phase prints the next', async () => {
@@ -99,5 +123,6 @@ describe('the live log of a running phase on the embedded backend', () => {
     expect(followed).not.toContain('second line');
     expect(code).toBe(0);
     expect(stdout).toMatch(/first line\n(.*\n)*second line\n/);
+    expect(stdout).not.toContain('bakehouse-phase-result');
   });
 });
