@@ -1,18 +1,30 @@
-/** `bakehouse logs <build> [--job J] [--phase P] [--follow]`: the output of a build's phases. */
+/** `bakehouse logs <build> [--job J] [--phase P] [--follow] [--json]`: a build's phase output. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PhaseLogAnswer } from '../shared/api/phase-log.ts';
 import type { BuildView, JobView, PhaseView } from '../shared/views/build-view.ts';
 import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
-import { cell, duration } from './format.ts';
+import {
+  finishedStatuses,
+  JsonLogOutput,
+  type LogOutput,
+  TextLogOutput,
+} from './log-output.ts';
 
-const usage = `Usage: bakehouse logs <build id> [--job J] [--phase P] [--follow] [--endpoint URL]
+const usage = `Usage: bakehouse logs <build id> [--job J] [--phase P] [--follow] [--json]
+                      [--endpoint URL]
 
 Prints the output of a build's phases, each under a header.
   --job J         only job J
   --phase P       only phase P (init, clone, install, build_script, ...)
   --follow        keep printing new output until the build finishes
   --interval MS   how often --follow asks the backend (default 1000)
+  --json          JSON lines, for scripts: one per phase,
+                  {"build","job","phase","status","exitCode","durationMs","text"}
+                  (exitCode and durationMs null while the phase runs); with
+                  --follow, one each time a phase has new text, the last with
+                  its final status, and {"build","status","durationMs"} when
+                  the build's status changes, the last when it finishes
 Exit codes: 0 printed (with --follow: the build succeeded or was skipped),
 1 no backend, no such build, or (with --follow) the build did not succeed,
 2 wrong usage.`;
@@ -22,17 +34,8 @@ const options = {
   phase: { type: 'string' },
   follow: { type: 'boolean' },
   interval: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
-
-/** Build statuses after which nothing more is written. */
-const finished = new Set([
-  'success',
-  'failed',
-  'error',
-  'cancelled',
-  'interrupted',
-  'skipped',
-]);
 
 /** How long --follow waits for a build the views do not show yet. */
 const appearWithinMs = 15_000;
@@ -47,22 +50,6 @@ interface PhaseProgress {
   done: boolean;
 }
 
-/** Writes log text as it comes, and starts each line of its own on a new line. */
-class Printer {
-  #open = false;
-
-  text(text: string): void {
-    if (text === '') return;
-    process.stdout.write(text);
-    this.#open = !text.endsWith('\n');
-  }
-
-  line(line: string): void {
-    process.stdout.write(`${this.#open ? '\n' : ''}${line}\n`);
-    this.#open = false;
-  }
-}
-
 /** The `logs` command. */
 export const logs: Command = {
   summary: "print a build's phase logs, or follow them",
@@ -75,14 +62,16 @@ export const logs: Command = {
       async ({ values, positionals, client }) => {
         const buildId = positionals[0] ?? '';
         const selection = { job: values.job, phase: values.phase } as Selection;
-        if (!values.follow) return printOnce(client, buildId, selection);
+        const following = values.follow === true;
+        const out = values.json ? new JsonLogOutput(following) : new TextLogOutput();
+        if (!following) return printOnce(client, buildId, selection, out);
         const interval = Number(values.interval ?? 1000);
         if (!Number.isInteger(interval) || interval < 10) {
           process.stderr.write('bakehouse logs: --interval should be 10 or more\n');
           return 2;
         }
 
-        return follow(client, buildId, selection, interval);
+        return follow(client, buildId, selection, interval, out);
       },
       { min: 1, max: 1 },
     ),
@@ -92,6 +81,7 @@ async function printOnce(
   client: BakehouseClient,
   buildId: string,
   selection: Selection,
+  out: LogOutput,
 ): Promise<number> {
   const build = await client.get<BuildView>(buildPath(buildId));
   const phases = selected(build, selection);
@@ -99,31 +89,28 @@ async function printOnce(
     process.stderr.write(`bakehouse logs: ${nothingSelected(build, selection)}\n`);
     return 1;
   }
-  const out = new Printer();
   for (const [job, phase] of phases) {
-    out.line(header(job, phase));
+    out.phaseSeen(job, phase);
     await drain(client, build.buildId, job, phase, { offset: 0, done: false }, out);
-    if (phase.status !== 'running') out.line(footer(phase));
+    out.phaseLooked(build, job, phase);
   }
 
   return 0;
 }
 
 /**
- * Polls the build and streams each selected phase's new output, a header
- * when a phase appears and a footer when it ends, until the build finishes
- * and every phase's log has been read to its end.
+ * Polls the build and streams each selected phase's new output until the
+ * build finishes and every phase's log has been read to its end.
  */
 async function follow(
   client: BakehouseClient,
   buildId: string,
   selection: Selection,
   interval: number,
+  out: LogOutput,
 ): Promise<number> {
   const progress = new Map<string, PhaseProgress>();
-  const out = new Printer();
   const appearBy = Date.now() + appearWithinMs;
-  let status = '';
   for (;;) {
     const build = await client.get<BuildView>(buildPath(buildId)).catch((error) => {
       const waiting = error instanceof ApiAnswerError && error.statusCode === 404;
@@ -131,11 +118,7 @@ async function follow(
       throw error;
     });
     if (build) {
-      // A finished build's status is said by the last line alone.
-      if (build.status !== status && !finished.has(build.status)) {
-        status = build.status;
-        out.line(`Build ${build.buildId}: ${status}`);
-      }
+      if (!finishedStatuses.has(build.status)) out.buildStatus(build);
       let pending = false;
       for (const [job, phase] of selected(build, selection)) {
         const key = `${job.jobId}/${phase.phase}`;
@@ -143,22 +126,17 @@ async function follow(
         if (!state) {
           state = { offset: 0, done: false };
           progress.set(key, state);
-          out.line(header(job, phase));
+          out.phaseSeen(job, phase);
         }
         if (state.done) continue;
         await drain(client, build.buildId, job, phase, state, out);
+        out.phaseLooked(build, job, phase);
         // The view said the phase had ended before the read: its log was whole.
-        if (phase.status !== 'running') {
-          state.done = true;
-          out.line(footer(phase));
-        } else {
-          pending = true;
-        }
+        state.done = phase.status !== 'running';
+        pending ||= !state.done;
       }
-      if (finished.has(build.status) && !pending) {
-        out.line(
-          `Build ${build.buildId} ${build.status} in ${duration(build.durationMs)}`,
-        );
+      if (finishedStatuses.has(build.status) && !pending) {
+        out.buildStatus(build);
         return build.status === 'success' || build.status === 'skipped' ? 0 : 1;
       }
     }
@@ -166,14 +144,14 @@ async function follow(
   }
 }
 
-/** Reads and prints a phase's log from `state.offset` to its current end. */
+/** Reads a phase's log from `state.offset` to its current end, piece by piece. */
 async function drain(
   client: BakehouseClient,
   buildId: string,
   job: JobView,
   phase: PhaseView,
   state: PhaseProgress,
-  out: Printer,
+  out: LogOutput,
 ): Promise<void> {
   for (;;) {
     const piece = await client.get<PhaseLogAnswer>(
@@ -181,7 +159,7 @@ async function drain(
         `/phases/${phase.phase}/log?offset=${state.offset}`,
     );
     if (piece.nextOffset === state.offset) return;
-    out.text(piece.text);
+    out.phaseText(piece.text);
     state.offset = piece.nextOffset;
   }
 }
@@ -205,14 +183,6 @@ function nothingSelected(build: BuildView, selection: Selection): string {
   return what.length === 0
     ? `build ${build.buildId} has run no phase yet (${build.status})`
     : `build ${build.buildId} has no ${what.join(' of ')} that ran`;
-}
-
-function header(job: JobView, phase: PhaseView): string {
-  return `==> job ${job.jobId} (${job.name}) ${phase.phase}`;
-}
-
-function footer(phase: PhaseView): string {
-  return `<== ${phase.phase}: ${phase.status}, exit ${cell(phase.exitCode)}, ${duration(phase.durationMs)}`;
 }
 
 function buildPath(buildId: string): string {

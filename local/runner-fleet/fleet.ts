@@ -114,13 +114,13 @@ export class LocalRunnerFleet implements RunnerFleet {
     this.track(delivery);
   }
 
-  async terminate(runnerId: string, _reason: string): Promise<void> {
+  async terminate(runnerId: string, reason: string): Promise<void> {
     const runner = this.runners.get(runnerId);
     if (!runner) return;
     this.runners.delete(runnerId);
     const running = runner.running;
     if (running) {
-      running.kill();
+      running.kill(reason);
       await running.finished;
     }
     for (const group of runner.processGroups) killProcessGroup(group);

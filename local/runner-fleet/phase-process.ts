@@ -3,9 +3,11 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   writeFileSync,
 } from 'node:fs';
 import { userInfo } from 'node:os';
@@ -24,17 +26,23 @@ export interface RunningPhase {
   readonly processGroup: number;
   /** Resolves when the process ends, with the phase's result. */
   readonly finished: Promise<PhaseResult>;
-  /** Kills the phase's process group; its result then says runner-lost. */
-  kill(): void;
+  /** Stops the phase (its runner is terminated, for `reason`); its result says runner-lost. */
+  kill(reason: string): void;
 }
 
 /** The exit code reported for a phase past its timeout, as timeout(1) reports it. */
 export const timedOutExitCode = 124;
 
+/** How long a phase sent SIGTERM has to end before its process group is killed. */
+export const stopGraceMs = 5_000;
+
 /**
  * Runs a phase's generated script with bash: HOME is the runner's home, the
  * environment is the runner's own (none of Bakehouse's), the output goes to
- * the log file, and the process group is killed when the timeout passes.
+ * the log file. A phase past its timeout, or stopped, is sent SIGTERM, so
+ * that the script's filter writes out what the phase printed, and its
+ * process group is killed when it ends or `stopGraceMs` later; the log then
+ * ends with a line saying why.
  */
 export function startPhaseProcess(
   layout: RunnerLayout,
@@ -64,15 +72,22 @@ export function startPhaseProcess(
   const started = Date.now();
   const processGroup = child.pid ?? 0;
   let ending: 'timed-out' | 'runner-lost' | undefined;
+  let stopReason: string | undefined;
+  let force: NodeJS.Timeout | undefined;
   const killGroup = () => killProcessGroup(processGroup);
+  const stop = () => {
+    killProcessGroup(processGroup, 'SIGTERM');
+    force ??= setTimeout(killGroup, stopGraceMs);
+  };
   const timer = setTimeout(() => {
     ending = 'timed-out';
-    killGroup();
+    stop();
   }, command.timeoutSeconds * 1000);
 
   const finished = new Promise<PhaseResult>((resolve) => {
     const end = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
+      clearTimeout(force);
       const base = {
         buildId: command.buildId,
         jobId: command.jobId,
@@ -91,8 +106,11 @@ export function startPhaseProcess(
       const note =
         report === 'timed-out'
           ? `killed after its timeout of ${command.timeoutSeconds} s`
-          : `lost: its process ended by ${signal ?? 'an unknown cause'} (exit code ${code})`;
-      appendFileSync(logFile, `\nBakehouse: phase ${command.phase} ${note}.\n`);
+          : stopReason !== undefined
+            ? `stopped: its runner was terminated (${stopReason})`
+            : `lost: its process ended by ${signal ?? 'an unknown cause'} (exit code ${code})`;
+      const start = endsWithNewline(logFile) ? '' : '\n';
+      appendFileSync(logFile, `${start}Bakehouse: phase ${command.phase} ${note}.\n`);
       const exitCode = report === 'timed-out' ? timedOutExitCode : (code ?? 137);
       resolve({ ...base, outcome: report, exitCode, variables: {}, messages: [] });
     };
@@ -103,20 +121,37 @@ export function startPhaseProcess(
   return {
     processGroup,
     finished,
-    kill: () => {
+    kill: (reason) => {
       ending ??= 'runner-lost';
-      killGroup();
+      stopReason ??= reason;
+      stop();
     },
   };
 }
 
-/** Kills a process group; one already gone is not an error. */
-export function killProcessGroup(processGroup: number): void {
+/** Sends a signal (default SIGKILL) to a process group; one already gone is not an error. */
+export function killProcessGroup(
+  processGroup: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+): void {
   if (processGroup <= 0) return;
   try {
-    process.kill(-processGroup, 'SIGKILL');
+    process.kill(-processGroup, signal);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+/** Whether a file is empty or ends with a newline, so that a line appended starts its own. */
+function endsWithNewline(file: string): boolean {
+  const last = Buffer.alloc(1);
+  const handle = openSync(file, 'r');
+  try {
+    const size = fstatSync(handle).size;
+
+    return size === 0 || (readSync(handle, last, 0, 1, size - 1) === 1 && last[0] === 10);
+  } finally {
+    closeSync(handle);
   }
 }
 

@@ -1,5 +1,6 @@
 /** The read API's phase log answer: a piece of a phase's log and where to read on. */
 import type { PhaseName } from '../config/plan.ts';
+import { outputWithoutReport } from '../runners/phase-report.ts';
 import type { BuildView } from '../views/build-view.ts';
 import { NotFoundError } from './answers.ts';
 import type { PhaseLogs } from './ports.ts';
@@ -33,6 +34,10 @@ export interface PhaseLogQuery {
 /**
  * Reads a piece of the log of a phase the build view shows; 404 when the
  * job or the phase is not in the view (a phase not started has no log).
+ * The text leaves out the runner's report block; offsets still count the
+ * stored bytes, so a reader that resumes at `nextOffset` misses nothing. A
+ * block longer than `limit` is read whole, so that answer may hold more
+ * than `limit` bytes (never more than `maxLogChunkBytes`).
  */
 export async function readPhaseLog(
   build: BuildView,
@@ -50,14 +55,32 @@ export async function readPhaseLog(
     );
   }
 
-  const chunk = await logs.read({
+  const running = view.status === 'running';
+  const where = {
     buildId,
     jobId,
     phase,
     offset,
-    limit,
     ...(view.logPointer !== undefined && { logPointer: view.logPointer }),
-  });
+  };
+  for (let size = limit; ; size = Math.min(size * 2, maxLogChunkBytes)) {
+    const chunk = await logs.read({ ...where, limit: size });
+    // Cut by the size, less up to 3 bytes of a character cut in two.
+    const cut = chunk.nextOffset - offset > size - 4;
+    const shown = outputWithoutReport(chunk.text, !running && !cut);
+    // A report block the size cut at its start is read again, whole.
+    if (shown.used > 0 || !cut || size >= maxLogChunkBytes) {
+      const used = Buffer.byteLength(chunk.text.slice(0, shown.used), 'utf8');
 
-  return { buildId, jobId, phase, offset, ...chunk, running: view.status === 'running' };
+      return {
+        buildId,
+        jobId,
+        phase,
+        offset,
+        text: shown.text,
+        nextOffset: offset + used,
+        running,
+      };
+    }
+  }
 }

@@ -6,6 +6,8 @@
  */
 import { artifactFunctions, pushArtifactFunction } from './bash-artifacts.ts';
 
+import { bashMask } from './bash-masking.ts';
+
 /**
  * The `appveyor` command: SetVariable, AddMessage, PushArtifact and exit. It
  * cannot change the shell that called it, so it leaves files that the phase
@@ -75,27 +77,7 @@ __bh_json() {
   fi
   printf -v "$1" '"%s"' "$s"
 }
-__bh_mask() {
-  BH_MASK=$__bh_mask_values awk '
-    function hide(text, secret,   out, at) {
-      out = ""
-      while ((at = index(text, secret)) > 0) {
-        out = out substr(text, 1, at - 1) "***"
-        text = substr(text, at + length(secret))
-      }
-      return out text
-    }
-    BEGIN {
-      m = split(ENVIRON["BH_MASK"], raw, "\\n")
-      for (i = 1; i <= m; i++) {
-        line = raw[i]; sub(/\\r$/, "", line)
-        if (line == "") continue
-        for (j = ++n; j > 1 && length(s[j - 1]) < length(line); j--) s[j] = s[j - 1]
-        s[j] = line
-      }
-    }
-    { for (k = 1; k <= n; k++) $0 = hide($0, s[k]); print; fflush() }'
-}
+${bashMask}
 __bh_unseal() {
   local value status
   value=$(__bh_decrypt "$2" 2> /dev/null)
@@ -187,7 +169,7 @@ __bh_clone() {
   echo "Checked out $commit in $folder"
 }
 __bh_save_state() {
-  local name value
+  local name value secure
   {
     for name in $(compgen -e); do
       case $name in
@@ -195,6 +177,11 @@ __bh_save_state() {
       esac
       [ -z "\${__bh_secure[$name]+x}" ] || continue
       __bh_quote value "\${!name}"
+      # A copy of a secure value (SetVariable COPY "$TOKEN") is kept as a reference to it.
+      for secure in "\${!__bh_secure[@]}"; do
+        [ -n "\${__bh_secure[$secure]}" ] && [ "\${!name}" = "\${__bh_secure[$secure]}" ] &&
+          value="\\"\\\${__bh_secure[$secure]}\\""
+      done
       printf 'export %s=%s\\n' "$name" "$value"
     done
     __bh_quote value "$PWD"

@@ -23,7 +23,10 @@ const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
  * AppVeyor's variables and the job's environment instead. Only exported
  * variables carry over between phases. The output passes through a masking
  * filter, so a background process that keeps writing to it holds the phase
- * open until it ends or the timeout passes: redirect its output. `ps:` and
+ * open until it ends or the timeout passes: redirect its output. On SIGTERM
+ * (the timeout, or the runner terminated) the commands end with no report and
+ * no state saved, and the filter, which ignores SIGTERM, writes out what they
+ * printed, an unfinished last line included, before the script exits. `ps:` and
  * `pwsh:` lines were not run with pwsh here (it is not installed): their
  * environment hand-back is untested, and their `exit N` counts as a failure.
  * The after_test phase ends by collecting the job's `artifacts:`.
@@ -36,6 +39,7 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
   return [
     '#!/usr/bin/env bash',
     `# Bakehouse phase ${phase.name} of job ${job.id} of build ${buildId}.`,
+    "__bh_stopped='' && trap '__bh_stopped=1' TERM",
     `__bh_dir=$BAKEHOUSE_STATE_DIR/${q(`${buildId}/${job.id}`)}`,
     `[ -n "$BAKEHOUSE_STATE_DIR" ] || __bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
     `__bh_phase=${q(phase.name)}`,
@@ -57,8 +61,10 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     "__bh_artifacts=''",
     'declare -A __bh_vars=()',
     '__bh_var_names=()',
+    '[ -z "$__bh_stopped" ] || exit 143',
     '{',
     "  trap '__bh_on_exit $?' EXIT",
+    "  trap 'trap - EXIT; exit 143' TERM",
     '  if [ -f "$__bh_dir/state.sh" ]; then',
     '    . "$__bh_dir/state.sh"',
     '  else',

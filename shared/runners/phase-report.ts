@@ -88,3 +88,50 @@ export function parseReport(json: string): RunnerReport {
       : {}),
   };
 }
+
+/** What a reader is shown of a piece of a phase's output. */
+export interface ShownOutput {
+  /** The piece without the report blocks in it. */
+  readonly text: string;
+  /** How many characters of the piece were read; the rest waits for more output. */
+  readonly used: number;
+}
+
+/**
+ * A piece of a phase's output without its report blocks (the begin marker,
+ * the report, the end marker and its newline), which are for Bakehouse, not
+ * for people. Unless the piece is the output's end (`last`: the phase has
+ * ended and nothing follows), a block not yet whole, or last characters
+ * that may start a marker, wait for the rest, so that a reader following
+ * the log never sees half of one; at the end, they are shown as they are.
+ */
+export function outputWithoutReport(piece: string, last: boolean): ShownOutput {
+  let text = '';
+  let at = 0;
+  for (;;) {
+    const begin = piece.indexOf(reportBeginMarker, at);
+    if (begin < 0) break;
+    const end = piece.indexOf(reportEndMarker, begin);
+    const close = end < 0 ? -1 : end + reportEndMarker.length;
+    // Whole once the character after the end marker (its newline) is there.
+    if (close < 0 || (close === piece.length && !last)) {
+      if (last) break;
+      return { text: text + piece.slice(at, begin), used: begin };
+    }
+    text += piece.slice(at, begin);
+    at = piece[close] === '\n' ? close + 1 : close;
+  }
+  const rest = piece.slice(at);
+  const held = last ? 0 : markerStartAtEnd(rest);
+
+  return { text: text + rest.slice(0, rest.length - held), used: piece.length - held };
+}
+
+/** How many last characters of `text` are the start of the begin marker. */
+function markerStartAtEnd(text: string): number {
+  for (let size = Math.min(text.length, reportBeginMarker.length - 1); size > 0; size--) {
+    if (text.endsWith(reportBeginMarker.slice(0, size))) return size;
+  }
+
+  return 0;
+}

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builds } from '../../bin/builds.ts';
@@ -11,9 +12,11 @@ import { show } from '../../bin/show.ts';
 import { startHttpServer } from '../../local/http-server.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import { localClient } from '../events/support.ts';
-import { runCommand } from './capture.ts';
+import { runCommand, startCommand } from './capture.ts';
 import {
+  appendRunningBuild,
   bakedBuild,
+  installLog,
   type ReadApiFixture,
   runningBuild,
   startReadApiFixture,
@@ -171,6 +174,102 @@ describe('the bakehouse read commands', () => {
         '<== install: success, exit 0, 2.5 s\n' +
         '==> job 1 (Ubuntu2204) build_script\ncompiling\n',
     );
+  });
+
+  it('prints each phase as one JSON line for scripts', async () => {
+    const { code, stdout } = await runCommand(logs, [
+      runningBuild,
+      '--json',
+      ...endpoint,
+    ]);
+
+    expect(code).toBe(0);
+    expect(stdout.split('\n').map((line) => line && JSON.parse(line))).toEqual([
+      {
+        build: runningBuild,
+        job: '1',
+        phase: 'install',
+        status: 'success',
+        exitCode: 0,
+        durationMs: 2500,
+        text: installLog,
+      },
+      {
+        build: runningBuild,
+        job: '1',
+        phase: 'build_script',
+        status: 'running',
+        exitCode: null,
+        durationMs: null,
+        text: 'compiling\n',
+      },
+      '',
+    ]);
+  });
+
+  it('follows a build as JSON lines: new text as it comes, then how each phase and the build ended', async () => {
+    const buildId = '01APIJSONFOLLOW';
+    await appendRunningBuild(fixture, buildId);
+    const following = startCommand(logs, [
+      buildId,
+      '--follow',
+      '--json',
+      '--phase',
+      'build_script',
+      '--interval',
+      '50',
+      ...endpoint,
+    ]);
+    const lines = () => following.stdout().split('\n').filter(Boolean);
+    for (let i = 0; i < 200 && lines().length < 2; i++) await sleep(25);
+    await writePhaseLog(fixture.stateDir, buildId, 'build_script', 'linked\n');
+    for (let i = 0; i < 200 && lines().length < 3; i++) await sleep(25);
+    const logPointer = await writePhaseLog(
+      fixture.stateDir,
+      buildId,
+      'build_script',
+      'done\n',
+    );
+    await fixture.append(buildStream(buildId), [
+      newEvent('PhaseFinished', {
+        jobId: '1',
+        phase: 'build_script',
+        outcome: 'failed',
+        exitCode: 2,
+        durationMs: 1200,
+        logPointer,
+      }),
+      newEvent('JobFinished', { jobId: '1', status: 'failed', allowedFailure: false }),
+      newEvent('BuildFinished', { status: 'failed' }),
+    ]);
+
+    const { code, stdout } = await following.finished;
+
+    const [first, ...rest] = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const last = rest.pop();
+    const phase = { build: buildId, job: '1', phase: 'build_script' };
+    expect(code).toBe(1);
+    expect(first).toEqual({ build: buildId, status: 'running', durationMs: null });
+    expect(rest.slice(0, 2)).toEqual([
+      {
+        ...phase,
+        status: 'running',
+        exitCode: null,
+        durationMs: null,
+        text: 'compiling\n',
+      },
+      { ...phase, status: 'running', exitCode: null, durationMs: null, text: 'linked\n' },
+    ]);
+    expect(rest.at(-1)).toMatchObject({ ...phase, status: 'failed', exitCode: 2 });
+    expect(rest.map((line) => line.text).join('')).toBe('compiling\nlinked\ndone\n');
+    expect(last).toEqual({
+      build: buildId,
+      status: 'failed',
+      durationMs: expect.any(Number),
+    });
   });
 
   it('follows a running build until it finishes, streaming new output', async () => {

@@ -166,7 +166,7 @@ function image(version: number, buildId: string, parentVersion?: number) {
 }
 
 async function writeHistory(fixture: ReadApiFixture): Promise<void> {
-  const { append, advance, stateDir } = fixture;
+  const { append, advance } = fixture;
   await append(imageStream('Tools'), [image(1, '01APIFIRST')]);
   await append(imageStream('Tools'), [
     newEvent('ImageVersionMadeCurrent', { version: 1 }),
@@ -200,9 +200,21 @@ async function writeHistory(fixture: ReadApiFixture): Promise<void> {
     newEvent('ImageVersionMadeCurrent', { version: 2, buildId: bakedBuild }),
   ]);
 
-  const running = buildStream(runningBuild);
   advance(1000);
-  await append(running, [requested(runningBuild, 'sha-01APIRUNNING')]);
+  await appendRunningBuild(fixture, runningBuild);
+}
+
+/**
+ * Records a build that is running: install done (its log `installLog`),
+ * build_script started, its log `compiling`.
+ */
+export async function appendRunningBuild(
+  fixture: ReadApiFixture,
+  buildId: string,
+): Promise<void> {
+  const { append, advance, stateDir } = fixture;
+  const running = buildStream(buildId);
+  await append(running, [requested(buildId, `sha-${buildId}`)]);
   await append(running, [
     newEvent('ConfigLoaded', {
       configPath: 'appveyor.yml',
@@ -218,7 +230,7 @@ async function writeHistory(fixture: ReadApiFixture): Promise<void> {
     }),
     newEvent('PhaseStarted', { jobId: '1', phase: 'install' }),
   ]);
-  const logPointer = await writePhaseLog(stateDir, runningBuild, 'install', installLog);
+  const logPointer = await writePhaseLog(stateDir, buildId, 'install', installLog);
   advance(2500);
   await append(running, [
     newEvent('PhaseFinished', {
@@ -231,5 +243,5 @@ async function writeHistory(fixture: ReadApiFixture): Promise<void> {
     }),
     newEvent('PhaseStarted', { jobId: '1', phase: 'build_script' }),
   ]);
-  await writePhaseLog(stateDir, runningBuild, 'build_script', 'compiling\n');
+  await writePhaseLog(stateDir, buildId, 'build_script', 'compiling\n');
 }

@@ -7,6 +7,7 @@ import {
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
 import { Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
 import { completePhase } from '../../shared/pipeline/complete-phase.ts';
+import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
 import { RunnerNotReadyError } from '../../shared/pipeline/errors.ts';
 import type { PhaseCommand, PhaseResult } from '../../shared/ports/runner-fleet.ts';
 import { type MotoNetwork, motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
@@ -40,11 +41,13 @@ export type PhaseScript = (command: PhaseCommand) => ScriptedOutcome;
  * The synthesized definition run by the local orchestrator, with the EC2
  * runner fleet on moto_server (RunInstances, SendCommand, TerminateInstances
  * for real) and the phase results of a scripted runner coming back through
- * completePhase, as the completion Lambda sends them on AWS.
+ * completePhase, as the completion Lambda sends them on AWS. Phase scripts
+ * are `echo <phase>` unless `generatePhaseScript` is given.
  */
 export async function motoPipeline(
   definition: Record<string, unknown>,
   installationMaxJobs = 10,
+  overrides: Pick<Partial<PipelineDeps>, 'generatePhaseScript'> = {},
 ) {
   const ec2: EC2Client = motoEc2(inject('motoEndpoint'));
   const network: MotoNetwork = await motoNetwork(ec2, inject('motoEndpoint'));
@@ -67,6 +70,7 @@ export async function motoPipeline(
   const hanging: PhaseCommand[] = [];
   const base = pipelineDeps(tables, undefined, {
     settings: { installationMaxJobs, phaseTimeoutSeconds: 600 },
+    ...overrides,
   });
   const deps: LocalPipelineDeps = {
     ...base,
@@ -96,6 +100,7 @@ export async function motoPipeline(
   return {
     ec2,
     deps,
+    store: tables.store,
     orchestrator,
     /** Runs a build of `config`; `during` acts on it before it is awaited. */
     async build(

@@ -100,6 +100,46 @@ describe('a bash phase script with a secure value', () => {
     expect(run.report.variables.COPY).toBe('***\n***');
   });
 
+  it('masks a value of quotes, backslashes and regex characters as printed, traced and in JSON', () => {
+    const tricky = `it's "quoted" \\ a.* [x]\tand $HOME`;
+    const { job, context } = sealedJob(tricky);
+    const runner = tempRunner();
+    const json = JSON.stringify(tricky).slice(1, -1);
+    const report = join(runner.stateRoot, '01JBUILD/1/install.result.json');
+
+    const run = runPhase(
+      runner,
+      job,
+      'install',
+      [
+        command('echo "as is: $TOKEN"; (set -x; : "$TOKEN") 2>&1'),
+        command('appveyor SetVariable -Name COPY -Value "$TOKEN"'),
+        command('appveyor AddMessage "the token is $TOKEN" -Details "$TOKEN"'),
+      ],
+      context,
+    );
+    const next = runPhase(
+      runner,
+      job,
+      'build_script',
+      [command('echo "copy: $COPY"')],
+      context,
+    );
+
+    expect(run.output).toContain('as is: ***');
+    expect(run.output).toContain("+ : '***'");
+    expect(run.report.variables.COPY).toBe('***');
+    expect(run.report.messages).toEqual([
+      { message: 'the token is ***', category: 'Information', details: '***' },
+    ]);
+    expect(next.output).toContain('copy: ***');
+    for (const text of [run.output, next.output, readFileSync(report, 'utf8')]) {
+      expect(text).not.toContain('quoted');
+    }
+    expect(filesContaining(runner.root, json)).toEqual([]);
+    expect(filesContaining(runner.root, '"quoted" \\')).toEqual([]);
+  });
+
   it('leaves the variable empty, with a warning, when the runner cannot open the value', () => {
     const { job, context } = sealedJob();
     const foreign = {

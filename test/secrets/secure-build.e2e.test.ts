@@ -11,6 +11,9 @@ import { gitRepository } from '../api/git-repository.ts';
 import { filesContaining, stateWithKey } from './support.ts';
 
 const plaintext = 'hunter2-the-secure-value-of-the-e2e-build';
+/** A value JSON escapes and regular expressions misread; its middle is found in any encoding. */
+const tricky = 'say "cheese" \\ to .* the-tricky-value-of-the-e2e-build';
+const trickyCore = 'the-tricky-value-of-the-e2e-build';
 
 /** A Powertools logger whose every line is kept, as text, instead of printed. */
 function capturingLogger(lines: string[]): Logger {
@@ -28,6 +31,7 @@ describe('a secure value through a whole local build', () => {
   let backend: Backend;
   let stateDir: string;
   let ciphertext: string;
+  let trickyCiphertext: string;
   let buildId: string;
   const logLines: string[] = [];
 
@@ -35,6 +39,7 @@ describe('a secure value through a whole local build', () => {
     const state = stateWithKey();
     stateDir = state.stateDir;
     ciphertext = encryptLocal(plaintext, state.key);
+    trickyCiphertext = encryptLocal(tricky, state.key);
     backend = await startBackend({ stateDir, logger: capturingLogger(logLines) });
     const repo = await gitRepository('secure-app', {
       'appveyor.yml': [
@@ -42,9 +47,15 @@ describe('a secure value through a whole local build', () => {
         'environment:',
         '  API_TOKEN:',
         `    secure: ${ciphertext}`,
+        '  TRICKY:',
+        `    secure: ${trickyCiphertext}`,
         'build_script:',
         '  - echo "the token is $API_TOKEN"',
         '  - printf "%s\\n" "$API_TOKEN" | fold -w 1000',
+        '  - appveyor SetVariable -Name COPY -Value "$TRICKY"',
+        '  - appveyor AddMessage "tricky is $TRICKY" -Category Warning -Details "$TRICKY"',
+        'test_script:',
+        '  - echo "the copy is $COPY"',
         '',
       ].join('\n'),
     });
@@ -76,6 +87,20 @@ describe('a secure value through a whole local build', () => {
     expect(events).not.toContain(plaintext);
   });
 
+  it('masks a value with quotes and backslashes set as a variable and in a message', async () => {
+    const events = JSON.stringify(await backend.events.scanAll());
+    const view = await backend.queries.getBuild(buildId);
+    const log = await readFile(
+      phaseLogFile(stateDir, buildId, '1', 'test_script'),
+      'utf8',
+    );
+
+    expect(events).toContain(trickyCiphertext);
+    expect(events).not.toContain(trickyCore);
+    expect(view?.messages.map((m) => m.message)).toContain('tricky is ***');
+    expect(log).toContain('the copy is ***');
+  });
+
   it('writes the value to no view', async () => {
     const views = JSON.stringify([
       await backend.queries.listProjects(),
@@ -85,6 +110,7 @@ describe('a secure value through a whole local build', () => {
 
     expect(views).toContain(buildId);
     expect(views).not.toContain(plaintext);
+    expect(views).not.toContain(trickyCore);
   });
 
   it('writes the value to no log line, commit statuses included', () => {
@@ -92,6 +118,7 @@ describe('a secure value through a whole local build', () => {
 
     expect(statuses.length).toBeGreaterThanOrEqual(2);
     expect(logLines.filter((line) => line.includes(plaintext))).toEqual([]);
+    expect(logLines.filter((line) => line.includes(trickyCore))).toEqual([]);
   });
 
   it('writes the value to no file of the state folder: logs, runners, tables', async () => {
@@ -100,5 +127,6 @@ describe('a secure value through a whole local build', () => {
     expect(filesContaining(join(stateDir, 'logs'), 'the token is ***')).not.toEqual([]);
     expect(filesContaining(join(stateDir, 'dynamodb'), ciphertext)).not.toEqual([]);
     expect(filesContaining(stateDir, plaintext)).toEqual([]);
+    expect(filesContaining(stateDir, trickyCore)).toEqual([]);
   });
 });
