@@ -82,6 +82,20 @@ export class Bakehouse extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const phaseTimeout = props.phaseTimeout ?? Duration.minutes(60);
+    const timings = {
+      phaseTimeout,
+      taskTimeout: Duration.minutes(2),
+      jobSlotPoll: Duration.seconds(30),
+      // An AMI of a 30 GiB root usually takes 5 to 15 minutes: wait up to an hour.
+      imagePoll: Duration.seconds(60),
+      imagePollAttempts: 60,
+    };
+    // CreateImage and RegisterImage, and AwaitImage's first try and each retry
+    // (its pause, then one look of up to a task's timeout): the bake's bound.
+    const task = timings.taskTimeout.toSeconds();
+    const bakeTimeout = Duration.seconds(
+      2 * task + (timings.imagePollAttempts + 1) * (timings.imagePoll.toSeconds() + task),
+    );
     this.key = new kms.Key(this, 'Key', {
       description: 'Bakehouse: runner volumes, images, tables and secrets',
       enableKeyRotation: true,
@@ -152,6 +166,7 @@ export class Bakehouse extends Construct {
         },
         baseImages: props.baseImages ?? [],
         phaseTimeout,
+        bakeTimeout,
         maxConcurrentJobs: props.maxConcurrentJobs ?? 20,
       },
     });
@@ -165,14 +180,7 @@ export class Bakehouse extends Construct {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
-        pipelineDefinition(this, functions.tasks, {
-          phaseTimeout,
-          taskTimeout: Duration.minutes(2),
-          jobSlotPoll: Duration.seconds(30),
-          // An AMI of a 30 GiB root usually takes 5 to 15 minutes: wait up to an hour.
-          imagePoll: Duration.seconds(60),
-          imagePollAttempts: 60,
-        }),
+        pipelineDefinition(this, functions.tasks, timings),
       ),
       logs: {
         destination: stateMachineLogs,

@@ -5,7 +5,7 @@ import { allocateBuildNumber } from '../shared/builds/build-numbers.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { defaultImageSettings } from '../shared/images/catalog.ts';
-import { customPlatform } from '../shared/images/custom-platform.ts';
+import { knownPlatform } from '../shared/images/custom-platform.ts';
 import { imageKey } from '../shared/images/names.ts';
 import { resolveImage } from '../shared/images/resolve.ts';
 import {
@@ -91,7 +91,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     events,
     sourceHost: new GitSourceHost(repositoryFolder),
     planBuild: plan,
-    customImagePlatform: (name) => customPlatform(images.registry, name),
+    imagePlatform: (name) => knownPlatform(images.registry, settings.catalog, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
     resolveImage: (name) =>
@@ -112,6 +112,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     settings: {
       installationMaxJobs: 4,
       phaseTimeoutSeconds: options.phaseTimeoutSeconds ?? 600,
+      bakeTimeoutSeconds: 600,
     },
     bake: {
       registry: images.registry,

@@ -18,7 +18,7 @@ import {
   defaultImageSettings,
   withCatalogEntries,
 } from '../images/catalog.ts';
-import { customPlatform } from '../images/custom-platform.ts';
+import { knownPlatform } from '../images/custom-platform.ts';
 import { imageKey } from '../images/names.ts';
 import { ImageRegistry } from '../images/registry.ts';
 import { resolveImage } from '../images/resolve.ts';
@@ -26,6 +26,7 @@ import type { PipelineDeps } from '../pipeline/deps.ts';
 import { phaseScriptGenerator } from '../pipeline/phase-scripts.ts';
 import { kmsDecryption } from '../secrets/runner-decryption.ts';
 import { Ec2ImageUsage } from './ec2-image-usage.ts';
+import { withRootDevice } from './ec2-root-device.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
 import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
@@ -77,21 +78,25 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     events,
     sourceHost: new OctokitSourceHost(new GitHubClient({ token: githubToken })),
     planBuild: plan,
-    customImagePlatform: (name) => customPlatform(registry, name),
+    imagePlatform: (name) => knownPlatform(registry, catalog, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
-    resolveImage: (name) =>
-      resolveImage(name, {
-        loadImage: (n) => registry.load(n),
-        baseImages,
-        settings: { defaultImage: env.defaultImage, catalog },
-      }),
+    resolveImage: withRootDevice(
+      (name) =>
+        resolveImage(name, {
+          loadImage: (n) => registry.load(n),
+          baseImages,
+          settings: { defaultImage: env.defaultImage, catalog },
+        }),
+      ec2,
+    ),
     fleet: new Ec2RunnerFleet({
       ec2,
       ssm,
       subnetIds: env.runnerSubnets,
       securityGroupId: env.runnerSecurityGroup,
       instanceProfileArn: env.runnerInstanceProfile,
+      forkInstanceProfileArn: env.runnerForkInstanceProfile,
       kmsKeyArn: env.runnerKey,
       instanceTypes: env.runnerInstanceTypes,
       rootVolumeGiB: env.runnerRootVolumeGiB,
@@ -109,11 +114,17 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     settings: {
       installationMaxJobs: env.maxConcurrentJobs,
       phaseTimeoutSeconds: env.phaseTimeoutSeconds,
+      bakeTimeoutSeconds: env.bakeTimeoutSeconds,
     },
     bake: {
       registry,
       store,
-      settings: { ...defaultImageSettings, defaultImage: env.defaultImage, catalog },
+      settings: {
+        ...defaultImageSettings,
+        defaultImage: env.defaultImage,
+        catalog,
+        allowSameRepositoryPullRequestBakes: env.allowSameRepositoryPullRequestBakes,
+      },
       // One AwaitImage attempt; the state's Retry on ImagePendingError waits longer.
       wait: { timeoutMs: 60_000, intervalMs: 10_000 },
     },

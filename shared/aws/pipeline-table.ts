@@ -12,7 +12,9 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { PhaseName } from '../config/plan.ts';
 import type {
@@ -25,8 +27,9 @@ import type {
 /**
  * The pipeline table: small mutable items the state machine's tasks share,
  * keyed `pk`/`sk`. Slot counters (`slots`, `project#<repo>` and
- * `installation`), one holder per job that has a slot (`slot#<buildId>`,
- * `<jobId>`), and the phase each runner runs now (`runner#<id>`, `phase`).
+ * `installation`), one holder per job that has a slot (`slot-holders`,
+ * `<buildId>/<jobId>`), and the phase each runner runs now (`runner#<id>`,
+ * `phase`).
  */
 export const pipelineTable = {
   partitionKey: { name: 'pk', type: 'S' },
@@ -60,12 +63,25 @@ export async function createPipelineTable(client: DynamoDBClient, name: string) 
 const counters = 'slots';
 const installation = 'installation';
 const projectKey = (repository: string) => `project#${repository.toLowerCase()}`;
-const holderKey = (buildId: string) => `slot#${buildId}`;
+const holders = 'slot-holders';
+const holderKey = (buildId: string, jobId: string) => ({
+  pk: holders,
+  sk: `${buildId}/${jobId}`,
+});
+
+/** A job's hold on a slot, as its item keeps it. */
+interface Holder {
+  readonly pk: string;
+  readonly sk: string;
+  readonly repository: string;
+  readonly expiresAt: string;
+}
 
 /**
  * Job slots as counters moved in one transaction with the job's holder item:
  * a job takes a slot only when both counters are under their caps, and a
- * repeat by the same job finds its holder and keeps its slot.
+ * repeat by the same job finds its holder and keeps its slot. Holders live in
+ * one partition, so the expired ones are one query away.
  */
 export class DynamoDbJobSlots implements JobSlots {
   private readonly documents: DynamoDBDocumentClient;
@@ -77,7 +93,51 @@ export class DynamoDbJobSlots implements JobSlots {
     this.documents = DynamoDBDocumentClient.from(client);
   }
 
-  async acquire(slot: JobSlotRequest): Promise<boolean> {
+  async acquire(slot: JobSlotRequest, now: Date): Promise<boolean> {
+    const first = await this.#take(slot);
+    if (first !== 'refused') return true;
+    const freed = await this.#releaseExpired(now);
+
+    return freed > 0 && (await this.#take(slot)) !== 'refused';
+  }
+
+  async renew(buildId: string, jobId: string, expiresAt: string): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: holderKey(buildId, jobId),
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':expiresAt': expiresAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async release(buildId: string, jobId: string): Promise<void> {
+    const found = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: holderKey(buildId, jobId) }),
+    );
+    if (found.Item) await this.#giveBack(found.Item as Holder);
+  }
+
+  async releaseBuild(buildId: string): Promise<string[]> {
+    const held = await this.#holders({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :build)',
+      ExpressionAttributeValues: { ':pk': holders, ':build': `${buildId}/` },
+    });
+    for (const holder of held) await this.#giveBack(holder);
+
+    return held.map((holder) => holder.sk.slice(buildId.length + 1));
+  }
+
+  /** Takes the job's slot: `taken`, `held` (it had one already) or `refused`. */
+  async #take(slot: JobSlotRequest): Promise<'taken' | 'held' | 'refused'> {
     const TableName = this.tableName;
     const take = (sk: string, limit: number | undefined) => ({
       Update: {
@@ -93,6 +153,11 @@ export class DynamoDbJobSlots implements JobSlots {
         },
       },
     });
+    const holder: Holder = {
+      ...holderKey(slot.buildId, slot.jobId),
+      repository: slot.repository,
+      expiresAt: slot.expiresAt,
+    };
     try {
       await this.documents.send(
         new TransactWriteCommand({
@@ -100,11 +165,7 @@ export class DynamoDbJobSlots implements JobSlots {
             {
               Put: {
                 TableName,
-                Item: {
-                  pk: holderKey(slot.buildId),
-                  sk: slot.jobId,
-                  repository: slot.repository,
-                },
+                Item: holder,
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -113,22 +174,54 @@ export class DynamoDbJobSlots implements JobSlots {
           ],
         }),
       );
-      return true;
+      return 'taken';
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       // The first item failing its condition means this job already holds a slot.
-      return error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+      const held = error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+
+      return held ? 'held' : 'refused';
     }
   }
 
-  async release(buildId: string, jobId: string): Promise<void> {
-    const TableName = this.tableName;
-    const holder = await this.documents.send(
-      new GetCommand({ TableName, Key: { pk: holderKey(buildId), sk: jobId } }),
-    );
-    const repository = holder.Item?.repository as string | undefined;
-    if (repository === undefined) return;
+  /** Gives back every holder expired at `now`; returns how many. */
+  async #releaseExpired(now: Date): Promise<number> {
+    const expired = await this.#holders({
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: 'expiresAt < :now',
+      ExpressionAttributeValues: { ':pk': holders, ':now': now.toISOString() },
+    });
+    let freed = 0;
+    for (const holder of expired) {
+      if (await this.#giveBack(holder, holder.expiresAt)) freed += 1;
+    }
 
+    return freed;
+  }
+
+  async #holders(
+    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Holder[]> {
+    const found: Holder[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey }),
+      );
+      found.push(...((page.Items ?? []) as Holder[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+
+    return found;
+  }
+
+  /**
+   * Deletes a holder and moves both counters down, in one transaction; with
+   * `expiresAt`, only while the holder still has that expiry (not renewed).
+   * False when another release went first or the job renewed its hold.
+   */
+  async #giveBack(holder: Holder, expiresAt?: string): Promise<boolean> {
+    const TableName = this.tableName;
     const give = (sk: string) => ({
       Update: {
         TableName,
@@ -144,33 +237,26 @@ export class DynamoDbJobSlots implements JobSlots {
             {
               Delete: {
                 TableName,
-                Key: { pk: holderKey(buildId), sk: jobId },
-                ConditionExpression: 'attribute_exists(pk)',
+                Key: { pk: holder.pk, sk: holder.sk },
+                ConditionExpression:
+                  expiresAt === undefined
+                    ? 'attribute_exists(pk)'
+                    : 'expiresAt = :expiresAt',
+                ...(expiresAt !== undefined && {
+                  ExpressionAttributeValues: { ':expiresAt': expiresAt },
+                }),
               },
             },
-            give(projectKey(repository)),
+            give(projectKey(holder.repository)),
             give(installation),
           ],
         }),
       );
+      return true;
     } catch (error) {
-      // Another release of the same job went first.
       if (!(error instanceof TransactionCanceledException)) throw error;
+      return false;
     }
-  }
-
-  async releaseBuild(buildId: string): Promise<string[]> {
-    const held = await this.documents.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': holderKey(buildId) },
-      }),
-    );
-    const jobIds = (held.Items ?? []).map((item) => String(item.sk));
-    for (const jobId of jobIds) await this.release(buildId, jobId);
-
-    return jobIds;
   }
 }
 
@@ -204,6 +290,28 @@ export class DynamoDbWaitingPhases implements WaitingPhases {
     const { pk: _pk, sk: _sk, ...waiting } = found.Item;
 
     return waiting as WaitingPhase;
+  }
+
+  async recordCommand(
+    runnerId: string,
+    callbackToken: string,
+    commandId: string,
+  ): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: runnerKey(runnerId),
+          UpdateExpression: 'SET commandId = :commandId',
+          ConditionExpression: 'callbackToken = :token',
+          ExpressionAttributeValues: { ':commandId': commandId, ':token': callbackToken },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async clear(runnerId: string, phase: PhaseName): Promise<boolean> {

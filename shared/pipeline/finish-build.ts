@@ -2,7 +2,7 @@ import type { BuildStatus } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
 import { allOf, appendToBuild, lastOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { buildInput } from './inputs.ts';
+import { buildInput, describeCaught } from './inputs.ts';
 import { pipelineErrors } from './names.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
@@ -11,16 +11,36 @@ type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
  * Records the build's end: JobFinished `cancelled` for jobs the Map stopped,
  * then BuildFinished. Jobs whose failure is allowed (`allow_failures`) do not
  * fail the build; a rejected config fails it; a skipped build records nothing.
+ * A LoadConfig that failed (GitHub, a secret) ends the build as `error`, with
+ * a message saying what failed: no job ran, and no commit status stays pending.
  */
 export async function finishBuild(
   input: unknown,
   deps: Deps,
 ): Promise<{ status: BuildStatus | 'skipped' }> {
-  const { buildId, matrixFailure } = buildInput.parse(input);
+  const { buildId, matrixFailure, configFailure } = buildInput.parse(input);
   const build = await readBuild(deps.events, buildId);
   const earlier = lastOf(build, 'BuildFinished');
   if (earlier) return { status: earlier.data.status };
   if (lastOf(build, 'BuildSkipped')) return { status: 'skipped' };
+
+  if (
+    configFailure &&
+    !lastOf(build, 'ConfigLoaded') &&
+    !lastOf(build, 'ConfigRejected')
+  ) {
+    const { repository, sha } = build.requested;
+    const reason =
+      `LoadConfig failed for build ${buildId} (${repository} at ${sha.slice(0, 7)}): ` +
+      describeCaught(configFailure);
+    await appendToBuild(deps.events, build, [
+      newEvent('MessageAdded', { level: 'error', message: reason }),
+      newEvent('BuildFinished', { status: 'error', reason }),
+    ]);
+    deps.log.info('build finished', { buildId, status: 'error', cause: reason });
+
+    return { status: 'error' };
+  }
 
   if (lastOf(build, 'ConfigRejected')) {
     await appendToBuild(deps.events, build, [

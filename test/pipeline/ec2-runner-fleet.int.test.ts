@@ -6,9 +6,15 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
+import { type Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
 import type { RunnerSpec } from '../../shared/ports/runner-fleet.ts';
-import { type MotoNetwork, motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import {
+  type MotoNetwork,
+  motoEc2,
+  motoNetwork,
+  motoRunnerFleet,
+  motoSsm,
+} from '../support/moto.ts';
 
 const keyArn =
   'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -21,7 +27,13 @@ describe('the EC2 runner fleet on moto', () => {
   const spec = (buildId: string): RunnerSpec => ({
     buildId,
     jobId: '1',
-    image: { name: 'Ubuntu2204', platform: 'linux', ref: network.imageId, base: true },
+    image: {
+      name: 'Ubuntu2204',
+      platform: 'linux',
+      ref: network.imageId,
+      base: true,
+      rootDevice: network.rootDevice,
+    },
     expiresAt: '2030-01-01T00:00:00.000Z',
   });
   const instance = async (id: string) => {
@@ -33,18 +45,7 @@ describe('the EC2 runner fleet on moto', () => {
     ec2 = motoEc2(inject('motoEndpoint'));
     ssm = motoSsm(inject('motoEndpoint'));
     network = await motoNetwork(ec2, inject('motoEndpoint'));
-    fleet = new Ec2RunnerFleet({
-      ec2,
-      ssm,
-      subnetIds: [network.subnetId],
-      securityGroupId: network.securityGroupId,
-      instanceProfileArn: network.instanceProfileArn,
-      kmsKeyArn: keyArn,
-      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-      rootVolumeGiB: { linux: 30, windows: 60 },
-      logGroupName: '/bakehouse/phases',
-      installation: 'Bakehouse',
-    });
+    fleet = motoRunnerFleet({ ec2, ssm }, network, { kmsKeyArn: keyArn });
   });
   afterAll(() => {
     ec2.destroy();

@@ -13,6 +13,7 @@ const fleet = new Ec2RunnerFleet({
   subnetIds: ['subnet-1'],
   securityGroupId: 'sg-1',
   instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/runners',
+  forkInstanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/fork-runners',
   kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
   instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
   rootVolumeGiB: { linux: 30, windows: 60 },

@@ -167,7 +167,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
       {
         script: (c) => (c.phase === 'install' ? 'hang' : 'succeeded'),
         during: async (id) => {
-          await pipeline.until(id, 'PhaseStarted:1:install');
+          await pipeline.untilHanging(id, '1', 'install');
           const [runnerId = ''] = await pipeline.runners(id);
           await pipeline.ec2.send(
             new TerminateInstancesCommand({ InstanceIds: [runnerId] }),
@@ -192,13 +192,29 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     const { buildId, lines } = await pipeline.build(
       yaml('image: Ubuntu2204', 'install:', '  - make deps'),
       {
-        launchFails: true,
+        launchFails: 'refused',
       },
     );
     lastBuild = buildId;
 
     expect(job('1', lines)).toEqual(['MessageAdded', 'JobFinished:failed']);
     expect(await pipeline.runners(buildId)).toEqual([]);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('ends the runner of a job whose LaunchRunner failed after EC2 started it', async () => {
+    const { buildId, lines } = await pipeline.build(
+      yaml('image: Ubuntu2204', 'install:', '  - make deps'),
+      { launchFails: 'after-start' },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines)).toEqual([
+      'RunnerTerminated',
+      'MessageAdded',
+      'JobFinished:failed',
+    ]);
+    expect(await pipeline.runners(buildId)).toHaveLength(1);
     expect(lines.at(-1)).toBe('BuildFinished:failed');
   });
 

@@ -1,10 +1,11 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
+import type { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
 import { Ec2RunnerReaper } from '../../shared/aws/ec2-runner-reaper.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import { reapRunners } from '../../shared/pipeline/reap-runners.ts';
-import { motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import type { ResolvedImage } from '../../shared/ports/runner-fleet.ts';
+import { motoEc2, motoNetwork, motoRunnerFleet, motoSsm } from '../support/moto.ts';
 import {
   buildLines,
   type PipelineTables,
@@ -20,29 +21,20 @@ describe('the reaper on moto and DynamoDB Local', () => {
   let ec2: EC2Client;
   let tables: PipelineTables;
   let fleet: Ec2RunnerFleet;
-  let launchImage: { name: string; platform: 'linux'; ref: string; base: boolean };
+  let launchImage: ResolvedImage;
   beforeAll(async () => {
     ec2 = motoEc2(inject('motoEndpoint'));
     tables = await pipelineTables('reaper');
     const network = await motoNetwork(ec2, inject('motoEndpoint'));
-    fleet = new Ec2RunnerFleet({
-      ec2,
-      ssm: motoSsm(inject('motoEndpoint')),
-      subnetIds: [network.subnetId],
-      securityGroupId: network.securityGroupId,
-      instanceProfileArn: network.instanceProfileArn,
-      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
-      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-      rootVolumeGiB: { linux: 30, windows: 60 },
-      logGroupName: '/bakehouse/phases',
+    fleet = motoRunnerFleet({ ec2, ssm: motoSsm(inject('motoEndpoint')) }, network, {
       installation,
     });
-    const imageId = network.imageId;
     launchImage = {
       name: 'Ubuntu2204',
       platform: 'linux' as const,
-      ref: imageId,
+      ref: network.imageId,
       base: true,
+      rootDevice: network.rootDevice,
     };
   });
   afterAll(() => ec2.destroy());

@@ -3,8 +3,8 @@ import { acquireJobSlot } from '../../shared/pipeline/acquire-job-slot.ts';
 import { finishBuild } from '../../shared/pipeline/finish-build.ts';
 import { finishJob } from '../../shared/pipeline/finish-job.ts';
 import { launchRunner } from '../../shared/pipeline/launch-runner.ts';
+import { leaseMarginSeconds } from '../../shared/pipeline/lease.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
-import { phaseStates } from '../../shared/pipeline/names.ts';
 import { runPhase } from '../../shared/pipeline/run-phase.ts';
 import { terminateRunner } from '../../shared/pipeline/terminate-runner.ts';
 import {
@@ -13,6 +13,7 @@ import {
   pipelineDeps,
   pipelineTables,
   requestBuild,
+  stubFleet,
 } from './support.ts';
 
 const matrix = `
@@ -109,17 +110,15 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     await finishJob({ buildId, jobId: '2' }, deps);
   });
 
-  it('launches a runner that expires after every phase timeout, once per job', async () => {
+  it('launches a runner that expires a phase timeout and a margin after launch, once per job', async () => {
     const launched: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async (spec) => {
           launched.push(spec.expiresAt);
           return 'i-0abc';
         },
-        startPhase: async () => undefined,
-        terminate: async () => undefined,
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -130,8 +129,8 @@ describe('the pipeline tasks on DynamoDB Local', () => {
 
     expect(runner).toEqual({ runnerId: 'i-0abc' });
     expect(again).toEqual(runner);
-    // Every phase state's 600 s, and half an hour for boot and termination.
-    const lifetimeMs = (phaseStates.length * 600 + 30 * 60) * 1000;
+    // One phase's 600 s and the margin; every phase renews it (see runPhase).
+    const lifetimeMs = (600 + leaseMarginSeconds) * 1000;
     const expiry = new Date(Date.parse('2026-12-03T12:00:00.000Z') + lifetimeMs);
     expect(launched).toEqual([expiry.toISOString()]);
   });
@@ -139,13 +138,13 @@ describe('the pipeline tasks on DynamoDB Local', () => {
   it('completes a phase with no commands at once, without a runner command', async () => {
     const sent: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => 'i-0def',
         startPhase: async (command) => {
           sent.push(command.phase);
+          return `command-${command.phase}`;
         },
-        terminate: async () => undefined,
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -209,13 +208,12 @@ describe('the pipeline tasks on DynamoDB Local', () => {
   it('terminates the runner once, with the failure as the reason', async () => {
     const ended: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => 'i-0f00',
-        startPhase: async () => undefined,
         terminate: async (runnerId, reason) => {
           ended.push(`${runnerId}: ${reason}`);
         },
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -230,10 +228,7 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     await terminateRunner(state, deps);
     await terminateRunner({ buildId, jobId: '2' }, deps);
 
-    expect(ended).toEqual([
-      'i-0f00: job ended by RunnerLost',
-      'i-0f00: job ended by RunnerLost',
-    ]);
+    expect(ended).toEqual(['i-0f00: job ended by RunnerLost']);
     const lines = await buildLines(tables.store, buildId);
     expect(lines.filter((l) => l.startsWith('RunnerTerminated'))).toEqual([
       'RunnerTerminated:1',
