@@ -1,4 +1,5 @@
 import {
+  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
@@ -6,6 +7,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withRootDevice } from '../../shared/aws/ec2-root-device.ts';
 import { type Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
 import type { RunnerSpec } from '../../shared/ports/runner-fleet.ts';
 import {
@@ -100,10 +102,70 @@ describe('the EC2 runner fleet on moto', () => {
     await fleet.terminate(runnerId);
   });
 
+  it('puts the root volume on the root device the image names (/dev/xvda here)', async () => {
+    const found = await ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['amazon'],
+        Filters: [{ Name: 'root-device-name', Values: ['/dev/xvda'] }],
+      }),
+    );
+    const xvda = found.Images?.[0]?.ImageId ?? '';
+    const resolve = withRootDevice(
+      async (name) => ({
+        image: { name, platform: 'linux', ref: xvda, base: true },
+        warnings: [],
+      }),
+      ec2,
+    );
+    const { image } = await resolve('Ubuntu2204');
+
+    const runnerId = await fleet.launch({ ...spec('01JLAUNCH0000000000000000F'), image });
+
+    const volumes = await ec2.send(
+      new DescribeVolumesCommand({
+        Filters: [{ Name: 'attachment.instance-id', Values: [runnerId] }],
+      }),
+    );
+    expect(image.rootDevice).toBe('/dev/xvda');
+    expect((await instance(runnerId))?.RootDeviceName).toBe('/dev/xvda');
+    expect(volumes.Volumes?.map((v) => [v.Attachments?.[0]?.Device, v.Size])).toEqual([
+      ['/dev/xvda', 30],
+    ]);
+    expect(volumes.Volumes?.[0]?.Encrypted).toBe(true);
+    await fleet.terminate(runnerId);
+  });
+
+  it('finds the runners of a build and of a job by their tags, until they end', async () => {
+    const buildId = '01JLAUNCH0000000000000000G';
+    const one = await fleet.launch(spec(buildId));
+    const two = await fleet.launch({ ...spec(buildId), jobId: '2' });
+
+    const ofBuild = await fleet.findRunners({ buildId });
+    const ofJob = await fleet.findRunners({ buildId, jobId: '2' });
+    await fleet.terminate(two);
+
+    expect(ofBuild.map((r) => r.runnerId).sort()).toEqual([one, two].sort());
+    expect(ofJob).toEqual([{ runnerId: two, buildId, jobId: '2' }]);
+    expect(await fleet.findRunners({ buildId, jobId: '2' })).toEqual([]);
+    await fleet.terminate(one);
+  });
+
+  it('moves the expiry tag of a runner', async () => {
+    const runnerId = await fleet.launch(spec('01JLAUNCH0000000000000000H'));
+
+    await fleet.renewExpiry(runnerId, '2031-06-01T00:00:00.000Z');
+
+    const tags = (await instance(runnerId))?.Tags ?? [];
+    expect(tags.find((t) => t.Key === runnerTags.expiresAt)?.Value).toBe(
+      '2031-06-01T00:00:00.000Z',
+    );
+    await fleet.terminate(runnerId);
+  });
+
   it('sends a phase as one AWS-RunShellScript command with its whole script', async () => {
     const runnerId = await fleet.launch(spec('01JLAUNCH0000000000000000D'));
 
-    await fleet.startPhase({
+    const commandId = await fleet.startPhase({
       buildId: '01JLAUNCH0000000000000000D',
       jobId: '1',
       runnerId,
@@ -116,6 +178,7 @@ describe('the EC2 runner fleet on moto', () => {
 
     const listed = await ssm.send(new ListCommandsCommand({ InstanceId: runnerId }));
     const command = listed.Commands?.[0];
+    expect(command?.CommandId).toBe(commandId);
     expect(command?.DocumentName).toBe('AWS-RunShellScript');
     expect(command?.Parameters).toEqual({
       commands: ['echo one\necho two'],

@@ -2,6 +2,7 @@ import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Duration } from 'aws-cdk-lib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDefinition } from '../../infra/definition.ts';
+import { buildStream } from '../../shared/events/catalogue.ts';
 import { failLostRunner } from '../../shared/pipeline/runner-lost.ts';
 import { motoPipeline } from './moto-pipeline.ts';
 
@@ -216,6 +217,31 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     ]);
     expect(await pipeline.runners(buildId)).toHaveLength(1);
     expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('ends the build as error, saying why, when its config cannot be fetched', async () => {
+    const fetchConfig = pipeline.deps.sourceHost.fetchConfig;
+    pipeline.deps.sourceHost.fetchConfig = async () => {
+      throw Object.assign(new Error('Bad credentials (GET contents/appveyor.yml)'), {
+        name: 'HttpError',
+      });
+    };
+
+    const { buildId, lines } = await pipeline.build(twoJobs).finally(() => {
+      pipeline.deps.sourceHost.fetchConfig = fetchConfig;
+    });
+    lastBuild = buildId;
+
+    expect(lines).toEqual(['BuildRequested', 'MessageAdded', 'BuildFinished:error']);
+    const events = await pipeline.deps.events.read(buildStream(buildId));
+    const sha = String(events[0]?.data.sha).slice(0, 7);
+    expect(events.at(-1)?.data).toEqual({
+      status: 'error',
+      reason:
+        `LoadConfig failed for build ${buildId} (acme/widget at ${sha}): ` +
+        'HttpError: Bad credentials (GET contents/appveyor.yml)',
+    });
+    expect(pipeline.orchestrator.status(buildId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('stops a fast_finish matrix when a job fails, ending the other runner', async () => {
