@@ -66,9 +66,10 @@ export class UnboundTaskStateError extends Error {
 /**
  * The orchestrator port run in-process: the state machine definition run by
  * aws-local-stepfunctions, every Task state bound by name to its task, every
- * Wait shortened to {@link localWaitMs} and every retry interval to nothing. The library has one static
- * task token, so a waiting state's callback is matched by its local token
- * `<buildId>/<jobId>/<phase>`, derived from the state's input.
+ * Wait shortened to {@link localWaitMs} and every retry interval to nothing.
+ * The library has one static task token, so a waiting state's callback is
+ * matched by its local token `<buildId>/<jobId>/<phase>`, derived from the
+ * state's input.
  */
 export class LocalOrchestrator<D> implements StoppableOrchestrator {
   private readonly machine: StateMachine;

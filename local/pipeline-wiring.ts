@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbJobSlots, DynamoDbWaitingPhases } from '../shared/aws/pipeline-table.ts';
+import { DynamoDbJobSlots } from '../shared/aws/dynamodb-job-slots.ts';
+import { DynamoDbWaitingPhases } from '../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../shared/builds/build-numbers.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';

@@ -25,11 +25,12 @@ import { resolveImage } from '../images/resolve.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import { phaseScriptGenerator } from '../pipeline/phase-scripts.ts';
 import { kmsDecryption } from '../secrets/runner-decryption.ts';
+import { DynamoDbJobSlots } from './dynamodb-job-slots.ts';
 import { Ec2ImageUsage } from './ec2-image-usage.ts';
 import { withRootDevice } from './ec2-root-device.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
-import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
+import { DynamoDbWaitingPhases } from './pipeline-table.ts';
 import { SecretsManagerSecretSource } from './secrets-manager-secret-source.ts';
 import { StepFunctionsTaskCallbacks } from './sfn-task-callbacks.ts';
 

@@ -15,9 +15,9 @@ import { LocalImages } from '../../local/local-images.ts';
 import { localPipelineOrchestrator } from '../../local/orchestrator.ts';
 import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
+import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
 import {
   createPipelineTable,
-  DynamoDbJobSlots,
   DynamoDbWaitingPhases,
 } from '../../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDefinition } from '../../infra/definition.ts';
-import { DynamoDbJobSlots } from '../../shared/aws/pipeline-table.ts';
+import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
 import { motoPipeline } from './moto-pipeline.ts';
 import { type PipelineTables, pipelineTables } from './support.ts';
 

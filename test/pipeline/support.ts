@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 import { LocalImages } from '../../local/local-images.ts';
+import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
 import {
   createPipelineTable,
-  DynamoDbJobSlots,
   DynamoDbWaitingPhases,
 } from '../../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
