@@ -40,7 +40,11 @@ describe('cancel and rebuild on the embedded backend', () => {
     beforeAll(async () => {
       buildId = await pushBuild(backend, 'sleeper', sleeping);
       await waitForEvents(backend, buildId, buildScriptStarted);
-      groups = backend.pipeline.fleet.runningProcessGroups();
+      // PhaseStarted is recorded just before the runner's process starts.
+      for (let i = 0; i < 200 && groups?.length !== 1; i++) {
+        groups = backend.pipeline.fleet.runningProcessGroups();
+        if (groups.length !== 1) await new Promise((r) => setTimeout(r, 25));
+      }
 
       answer = await call(backend, 'POST', `/api/builds/${buildId}/cancel`, {
         reason: 'wrong branch pushed',
