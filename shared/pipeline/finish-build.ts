@@ -1,8 +1,15 @@
 import type { BuildStatus } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
-import { allOf, appendToBuild, lastOf, readBuild, replan } from './build-stream.ts';
+import {
+  allOf,
+  appendToBuild,
+  type BuildView,
+  lastOf,
+  readBuild,
+  replan,
+} from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { buildInput, describeCaught } from './inputs.ts';
+import { buildInput, type CaughtError, describeCaught } from './inputs.ts';
 import { pipelineErrors } from './names.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
@@ -29,17 +36,7 @@ export async function finishBuild(
     !lastOf(build, 'ConfigLoaded') &&
     !lastOf(build, 'ConfigRejected')
   ) {
-    const { repository, sha } = build.requested;
-    const reason =
-      `LoadConfig failed for build ${buildId} (${repository} at ${sha.slice(0, 7)}): ` +
-      describeCaught(configFailure);
-    await appendToBuild(deps.events, build, [
-      newEvent('MessageAdded', { level: 'error', message: reason }),
-      newEvent('BuildFinished', { status: 'error', reason }),
-    ]);
-    deps.log.info('build finished', { buildId, status: 'error', cause: reason });
-
-    return { status: 'error' };
+    return finishUnloaded(build, configFailure, deps);
   }
 
   if (lastOf(build, 'ConfigRejected')) {
@@ -65,7 +62,10 @@ export async function finishBuild(
     );
   const results = [...finished.map((e) => e.data), ...cancelled.map((e) => e.data)];
   const failed = results.some((r) => r.status !== 'success' && !r.allowedFailure);
-  const broken = matrixFailure && matrixFailure.Error !== pipelineErrors.matrixStopped;
+  // A LoadConfig that failed after recording the plan ran no job: an error too.
+  const broken =
+    configFailure !== undefined ||
+    (matrixFailure !== undefined && matrixFailure.Error !== pipelineErrors.matrixStopped);
   const status: BuildStatus = broken ? 'error' : failed ? 'failed' : 'success';
   await appendToBuild(deps.events, build, [
     ...cancelled,
@@ -74,4 +74,24 @@ export async function finishBuild(
   deps.log.info('build finished', { buildId, status, cause: matrixFailure?.Cause });
 
   return { status };
+}
+
+/** Ends a build whose config never loaded as `error`, saying what failed. */
+async function finishUnloaded(
+  build: BuildView,
+  configFailure: CaughtError,
+  deps: Deps,
+): Promise<{ status: BuildStatus }> {
+  const { buildId, requested } = build;
+  const reason =
+    `LoadConfig failed for build ${buildId} ` +
+    `(${requested.repository} at ${requested.sha.slice(0, 7)}): ` +
+    describeCaught(configFailure);
+  await appendToBuild(deps.events, build, [
+    newEvent('MessageAdded', { level: 'error', message: reason }),
+    newEvent('BuildFinished', { status: 'error', reason }),
+  ]);
+  deps.log.info('build finished', { buildId, status: 'error', cause: reason });
+
+  return { status: 'error' };
 }

@@ -73,6 +73,22 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     ]);
   });
 
+  it('ends as error a build whose LoadConfig failed after it recorded the plan', async () => {
+    const deps = pipelineDeps(tables, matrix);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const configFailure = { Error: 'Lambda.Unknown', Cause: 'Task timed out' };
+
+    const finished = await finishBuild({ buildId, configFailure }, deps);
+
+    expect(finished).toEqual({ status: 'error' });
+    expect((await buildLines(tables.store, buildId)).slice(-3)).toEqual([
+      'JobFinished:1:cancelled',
+      'JobFinished:2:cancelled',
+      'BuildFinished:error',
+    ]);
+  });
+
   it('skips a commit whose title carries [skip ci], recording why', async () => {
     const deps = pipelineDeps(tables, matrix);
     const buildId = await requestBuild(tables.store, 'Docs only [skip ci]');
