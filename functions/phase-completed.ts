@@ -1,7 +1,8 @@
 /**
  * EventBridge "EC2 Command Invocation Status-change Notification" -> the
  * phase's report from CloudWatch Logs -> completePhase (PhaseFinished and
- * the task callback). Commands of no waiting phase are ignored.
+ * the task callback). Only the command RunPhase sent ends a phase: commands
+ * of no waiting phase, and other commands on a runner, are ignored.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -10,6 +11,7 @@ import {
   type CommandInvocationDetail,
   phaseResultOf,
   readPhaseReport,
+  waitingPhaseOf,
 } from '../shared/aws/ssm-phase-result.ts';
 import { completePhase } from '../shared/pipeline/complete-phase.ts';
 
@@ -22,9 +24,12 @@ export async function handler(
   pipeline ??= awsPipeline(logger);
   const { deps, env, logs } = pipeline;
   const detail = event.detail;
-  const waiting = await deps.waiting.get(detail['instance-id']);
+  const waiting = await waitingPhaseOf(detail, deps.waiting);
   if (!waiting) {
-    logger.info('command of no waiting phase', { runnerId: detail['instance-id'] });
+    logger.info('command of no waiting phase', {
+      runnerId: detail['instance-id'],
+      commandId: detail['command-id'],
+    });
     return;
   }
   logger.appendKeys({ buildId: waiting.buildId, jobId: waiting.jobId });

@@ -5,6 +5,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeEvent } from 'aws-lambda';
+import { lostInstanceStates } from '../shared/aws/ec2-runner-instances.ts';
 import { type AwsPipeline, awsPipeline } from '../shared/aws/pipeline-deps.ts';
 import { failLostRunner } from '../shared/pipeline/runner-lost.ts';
 
@@ -15,7 +16,7 @@ interface InstanceDetail {
   readonly 'instance-action'?: string;
 }
 
-const gone = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
+const gone: ReadonlySet<string> = new Set(lostInstanceStates);
 const logger = new Logger();
 let pipeline: AwsPipeline | undefined;
 

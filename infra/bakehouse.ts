@@ -102,6 +102,17 @@ export class Bakehouse extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const phaseTimeout = props.phaseTimeout ?? Duration.minutes(60);
+    const timings = {
+      phaseTimeout,
+      taskTimeout: Duration.minutes(2),
+      jobSlotPoll: Duration.seconds(30),
+      bakeTimeout: props.bakeTimeout ?? Duration.minutes(60),
+    };
+    // The runner's expiry during a bake: CreateImage, the wait for the AMI
+    // with its last look, RegisterImage and retention, each up to a task.
+    const bakeTimeout = Duration.seconds(
+      timings.bakeTimeout.toSeconds() + 4 * timings.taskTimeout.toSeconds(),
+    );
     this.key = new kms.Key(this, 'Key', {
       description: 'Bakehouse: runner volumes, images, tables and secrets',
       enableKeyRotation: true,
@@ -166,6 +177,7 @@ export class Bakehouse extends Construct {
         },
         baseImages: props.baseImages ?? [],
         phaseTimeout,
+        bakeTimeout,
         maxConcurrentJobs: props.maxConcurrentJobs ?? 20,
       },
     });
@@ -179,12 +191,7 @@ export class Bakehouse extends Construct {
       stateMachineName,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
-        pipelineDefinition(this, functions.tasks, {
-          phaseTimeout,
-          taskTimeout: Duration.minutes(2),
-          jobSlotPoll: Duration.seconds(30),
-          bakeTimeout: props.bakeTimeout ?? Duration.minutes(60),
-        }),
+        pipelineDefinition(this, functions.tasks, timings),
       ),
       logs: {
         destination: stateMachineLogs,

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import { lostInstanceStates } from '../shared/aws/ec2-runner-instances.ts';
 import type { PipelineFunctionSet } from './pipeline-functions.ts';
 
 /** The Lambdas the rules invoke. */
@@ -32,15 +33,23 @@ export class BakehouseRules extends Construct {
         new targets.LambdaFunction(functions.phaseCompleted, { retryAttempts: 8 }),
       ],
     });
+    // Only the states that mean a runner is gone: every instance of the account
+    // sends its state changes, and a rule cannot match on tags, so the handler
+    // still checks that the instance is a runner with a waiting phase.
     new events.Rule(this, 'RunnerLost', {
-      description:
-        'Bakehouse: a runner stopped, terminated or is about to be interrupted',
+      description: 'Bakehouse: an instance is stopping, stopped or terminated',
       eventPattern: {
         source: ['aws.ec2'],
-        detailType: [
-          'EC2 Instance State-change Notification',
-          'EC2 Spot Instance Interruption Warning',
-        ],
+        detailType: ['EC2 Instance State-change Notification'],
+        detail: { state: [...lostInstanceStates] },
+      },
+      targets: [new targets.LambdaFunction(functions.runnerLost, { retryAttempts: 8 })],
+    });
+    new events.Rule(this, 'RunnerInterrupted', {
+      description: 'Bakehouse: a spot instance is about to be interrupted',
+      eventPattern: {
+        source: ['aws.ec2'],
+        detailType: ['EC2 Spot Instance Interruption Warning'],
       },
       targets: [new targets.LambdaFunction(functions.runnerLost, { retryAttempts: 8 })],
     });

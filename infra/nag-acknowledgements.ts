@@ -41,11 +41,19 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       reason:
         'X-Ray tracing and log delivery of the state machine accept no resource ARN',
     },
+    ...['reaper', 'run-phase', 'terminate-runner', 'terminate-build-runners'].map(
+      (entry) => ({
+        scope: fn(entry),
+        id: iam5('*'),
+        reason:
+          'ec2:DescribeInstances accepts no resource ARN; a tag filter narrows the answer',
+      }),
+    ),
     {
-      scope: fn('reaper'),
+      scope: fn('resolve-image'),
       id: iam5('*'),
       reason:
-        'ec2:DescribeInstances accepts no resource ARN; a tag filter narrows the answer',
+        "ec2:DescribeImages accepts no resource ARN; it reads the resolved image's root device",
     },
     ...[
       'launch-runner',
@@ -79,11 +87,11 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
         "RunInstances creates the runner's network interface, whose id is unknown before",
     },
     ...imagingAcknowledgements(fn),
-    {
-      scope: runners.role,
+    ...[runners.role, runners.forkRole].map((role) => ({
+      scope: role,
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
       reason: "AWS's own policy for the SSM agent, which runs every phase of a runner",
-    },
+    })),
     ...[bakehouse.webhookSecret, bakehouse.githubToken].map((secret) => ({
       scope: secret,
       id: 'AwsSolutions-SMG4',

@@ -226,7 +226,10 @@ export function pipelineDefinition(
   terminateBuildRunners.next(finishBuild);
   runJobs.next(finishBuild);
 
+  // A config that cannot be fetched (GitHub, the token's secret) still ends the
+  // build, as `error` with the reason, so its commit status does not stay pending.
   const loadConfig = task(names.loadConfig, fns.loadConfig);
+  loadConfig.addCatch(finishBuild, { errors: allErrors, resultPath: '$.configFailure' });
   return loadConfig.next(
     new sfn.Choice(scope, 'BuildRuns')
       .when(sfn.Condition.stringEquals('$.outcome', 'run'), runJobs)

@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secrets from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { runnerTags } from '../shared/aws/ec2-runner-tags.ts';
 import { pipelineEnvNames as env } from '../shared/aws/pipeline-env.ts';
 import {
   type CatalogEntry,
@@ -26,17 +27,25 @@ export interface PipelineSettingsProps {
   readonly images: ImageSettings;
   readonly baseImages: readonly CatalogEntry[];
   readonly phaseTimeout: Duration;
+  /** The bake's bound after on_finish: the image created, available, registered. */
+  readonly bakeTimeout: Duration;
   readonly maxConcurrentJobs: number;
 }
 
-/** The SSM parameters the base image catalog reads, each once. */
-function baseImageParameters(settings: PipelineSettingsProps): string[] {
+/** The SSM parameters and Image Builder pipelines the base image catalog reads, each once. */
+function baseImageSources(settings: PipelineSettingsProps): {
+  parameters: string[];
+  pipelines: string[];
+} {
   const catalog = withCatalogEntries(settings.images.catalog, settings.baseImages);
-  const names = catalog.flatMap((e) =>
+  const parameters = catalog.flatMap((e) =>
     e.source.kind === 'ssm' ? [e.source.parameter] : [],
   );
+  const pipelines = catalog.flatMap((e) =>
+    e.source.kind === 'image-builder' ? [e.source.pipelineArn] : [],
+  );
 
-  return [...new Set(names)];
+  return { parameters: [...new Set(parameters)], pipelines: [...new Set(pipelines)] };
 }
 
 /** What the Lambdas are wired to. */
@@ -89,6 +98,7 @@ export class PipelineFunctionSet extends Construct {
       [env.pipelineTable]: pipelineTable.tableName,
       [env.installation]: stack.stackName,
       [env.phaseTimeoutSeconds]: String(settings.phaseTimeout.toSeconds()),
+      [env.bakeTimeoutSeconds]: String(settings.bakeTimeout.toSeconds()),
       [env.maxConcurrentJobs]: String(settings.maxConcurrentJobs),
       [env.defaultImage]: settings.images.defaultImage,
     };
@@ -106,26 +116,20 @@ export class PipelineFunctionSet extends Construct {
       return created;
     };
 
+    // The operator's catalog says the platform of names that do not say it.
+    const baseImages = JSON.stringify(settings.baseImages);
     const loadConfig = fn('load-config', {
       [env.githubTokenSecret]: props.githubToken.secretArn,
+      [env.baseImages]: baseImages,
     });
     props.githubToken.grantRead(loadConfig.function);
-    const resolveImage = fn('resolve-image', {
-      [env.baseImages]: JSON.stringify(settings.baseImages),
-    });
-    resolveImage.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ssm:GetParameter'],
-        // Public parameters (/aws/service/...) have ARNs with an empty account.
-        resources: baseImageParameters(settings).map((name) =>
-          this.#arn('ssm', `parameter${name}`, !name.startsWith('/aws/service/')),
-        ),
-      }),
-    );
+    const resolveImage = fn('resolve-image', { [env.baseImages]: baseImages });
+    this.#allowResolving(resolveImage.role, settings);
     const launchRunner = fn('launch-runner', {
       [env.runnerSubnets]: props.runnerSubnetIds.join(','),
       [env.runnerSecurityGroup]: runners.securityGroup.securityGroupId,
       [env.runnerInstanceProfile]: runners.instanceProfile.instanceProfileArn,
+      [env.runnerForkInstanceProfile]: runners.forkInstanceProfile.instanceProfileArn,
       [env.runnerKey]: props.key.keyArn,
       [env.runnerInstanceTypes]: JSON.stringify(settings.instanceTypes),
       [env.runnerRootVolumeGiB]: JSON.stringify(settings.rootVolumeGiB),
@@ -137,18 +141,27 @@ export class PipelineFunctionSet extends Construct {
     });
     this.#allowSendingCommands(runPhase.role);
     props.artifacts.allowUploads(runPhase.role);
+    this.#allowRenewingExpiry(runPhase.role);
     this.#allowTaskCallbacks(runPhase.role);
     const terminateRunner = fn('terminate-runner');
     const terminateBuildRunners = fn('terminate-build-runners');
     for (const f of [terminateRunner, terminateBuildRunners])
       this.#allowTerminating(f.role);
+    // Runners are told apart by their tags; SendCommand's refusal by their state.
+    for (const f of [runPhase, terminateRunner, terminateBuildRunners])
+      this.#allowDescribingInstances(f.role);
 
     // The bake, and the build sweep that deletes what a stopped bake half made.
     const imaging = {
       [env.runnerKey]: props.key.keyArn,
       [env.keepImageVersions]: String(settings.images.keepVersions),
     };
-    const decideBake = fn('decide-bake');
+    const decideBake = fn('decide-bake', {
+      [env.baseImages]: baseImages,
+      [env.allowSameRepositoryPullRequestBakes]: String(
+        settings.images.allowSameRepositoryPullRequestBakes,
+      ),
+    });
     const [createImage, awaitImage, registerImage, applyRetention, recordBakeFailed] = [
       'create-image',
       'await-image',
@@ -202,9 +215,7 @@ export class PipelineFunctionSet extends Construct {
     this.runnerLost = runnerLost.function;
     const reaper = fn('reaper');
     this.#allowTerminating(reaper.role);
-    reaper.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
-    );
+    this.#allowDescribingInstances(reaper.role);
     this.reaper = reaper.function;
     this.reaperLogGroup = reaper.logGroup;
 
@@ -261,16 +272,31 @@ export class PipelineFunctionSet extends Construct {
     };
   }
 
+  /**
+   * RunInstances of a runner tagged for this installation, the tags only as
+   * part of that launch (never on an existing resource), passing either
+   * runner role, and the key's use for the encrypted root volume: the grant
+   * EBS needs only for an AWS resource.
+   */
   #allowLaunching(role: iam.IRole): void {
     const { runners, key } = this.#props;
+    const launched = [this.#arn('ec2', 'instance/*'), this.#arn('ec2', 'volume/*')];
+    const tagged = {
+      'aws:RequestTag/bakehouse:installation': Stack.of(this).stackName,
+    };
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        actions: ['ec2:RunInstances', 'ec2:CreateTags'],
-        resources: [this.#arn('ec2', 'instance/*'), this.#arn('ec2', 'volume/*')],
+        actions: ['ec2:RunInstances'],
+        resources: launched,
+        conditions: { StringEquals: tagged },
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: launched,
         conditions: {
-          StringEquals: {
-            'aws:RequestTag/bakehouse:installation': Stack.of(this).stackName,
-          },
+          StringEquals: { ...tagged, 'ec2:CreateAction': 'RunInstances' },
         },
       }),
     );
@@ -288,17 +314,79 @@ export class PipelineFunctionSet extends Construct {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: ['iam:PassRole'],
-        resources: [runners.role.roleArn],
+        resources: [runners.role.roleArn, runners.forkRole.roleArn],
       }),
     );
-    key.grant(
-      role,
-      'kms:CreateGrant',
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:GenerateDataKeyWithoutPlaintext',
-      'kms:ReEncryptFrom',
-      'kms:ReEncryptTo',
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:GenerateDataKeyWithoutPlaintext',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+        ],
+        resources: [key.keyArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:CreateGrant'],
+        resources: [key.keyArn],
+        conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+      }),
+    );
+  }
+
+  /**
+   * The base images' sources: the catalog's SSM parameters, the AMIs of its
+   * Image Builder pipelines (those configured, no other), and DescribeImages
+   * for each image's root device.
+   */
+  #allowResolving(role: iam.IRole, settings: PipelineSettingsProps): void {
+    const { parameters, pipelines } = baseImageSources(settings);
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:GetParameter'],
+        // Public parameters (/aws/service/...) have ARNs with an empty account.
+        resources: parameters.map((name) =>
+          this.#arn('ssm', `parameter${name}`, !name.startsWith('/aws/service/')),
+        ),
+      }),
+    );
+    if (pipelines.length > 0) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['imagebuilder:ListImagePipelineImages'],
+          resources: pipelines,
+        }),
+      );
+    }
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }),
+    );
+  }
+
+  /**
+   * The expiry tag of this installation's runners, and no other tag: each
+   * phase moves it, so the reaper takes only runners whose build stopped.
+   */
+  #allowRenewingExpiry(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ec2:CreateTags'],
+        resources: [this.#arn('ec2', 'instance/*')],
+        conditions: {
+          ...this.#managedRunners(),
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [runnerTags.expiresAt] },
+        },
+      }),
+    );
+  }
+
+  #allowDescribingInstances(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }),
     );
   }
 

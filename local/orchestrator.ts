@@ -18,6 +18,13 @@ export type ExecutionEvent =
 /** The one task token the library hands every waiting state; replaced by local tokens. */
 const staticToken = 'local-static-token';
 
+/**
+ * What every Wait state lasts locally, in ms: short, but not nothing, so that
+ * a job polling for a slot (WaitForJobSlot) pauses between asks instead of
+ * spinning on DynamoDB Local.
+ */
+export const localWaitMs = 100;
+
 /** A task function bound to a Task state by name: the state's input and the deps. */
 export type LocalTask<D> = (input: unknown, deps: D) => Promise<unknown>;
 
@@ -59,9 +66,10 @@ export class UnboundTaskStateError extends Error {
 /**
  * The orchestrator port run in-process: the state machine definition run by
  * aws-local-stepfunctions, every Task state bound by name to its task, every
- * Wait and retry interval shortened to nothing. The library has one static
- * task token, so a waiting state's callback is matched by its local token
- * `<buildId>/<jobId>/<phase>`, derived from the state's input.
+ * Wait shortened to {@link localWaitMs} and every retry interval to nothing.
+ * The library has one static task token, so a waiting state's callback is
+ * matched by its local token `<buildId>/<jobId>/<phase>`, derived from the
+ * state's input.
  */
 export class LocalOrchestrator<D> implements StoppableOrchestrator {
   private readonly machine: StateMachine;
@@ -75,7 +83,7 @@ export class LocalOrchestrator<D> implements StoppableOrchestrator {
     this.machine = new StateMachine(withoutRootResultPaths(options.definition) as never);
     this.handlers = {};
     for (const [name, state] of statesOf(options.definition)) {
-      if (state.Type === 'Wait') this.waits[name] = 0;
+      if (state.Type === 'Wait') this.waits[name] = localWaitMs;
       if (Array.isArray(state.Retry)) this.retries[name] = 0;
       if (state.Type === 'Task') this.handlers[name] = this.bind(name);
     }

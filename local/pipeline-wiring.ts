@@ -1,11 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbJobSlots, DynamoDbWaitingPhases } from '../shared/aws/pipeline-table.ts';
+import { DynamoDbJobSlots } from '../shared/aws/dynamodb-job-slots.ts';
+import { DynamoDbWaitingPhases } from '../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../shared/builds/build-numbers.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { defaultImageSettings } from '../shared/images/catalog.ts';
-import { customPlatform } from '../shared/images/custom-platform.ts';
+import { knownPlatform } from '../shared/images/custom-platform.ts';
 import { imageKey } from '../shared/images/names.ts';
 import { resolveImage } from '../shared/images/resolve.ts';
 import {
@@ -95,7 +96,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     events,
     sourceHost: new GitSourceHost(repositoryFolder),
     planBuild: plan,
-    customImagePlatform: (name) => customPlatform(images.registry, name),
+    imagePlatform: (name) => knownPlatform(images.registry, settings.catalog, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
     resolveImage: (name) =>
@@ -117,6 +118,7 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     settings: {
       installationMaxJobs: 4,
       phaseTimeoutSeconds: options.phaseTimeoutSeconds ?? 600,
+      bakeTimeoutSeconds: 600,
     },
     bake: {
       registry: images.registry,

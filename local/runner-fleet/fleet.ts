@@ -2,9 +2,11 @@ import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import type {
+  FleetRunner,
   PhaseCommand,
   PhaseResult,
   ResolvedImage,
+  RunnerFilter,
   RunnerFleet,
   RunnerSpec,
 } from '../../shared/ports/runner-fleet.ts';
@@ -37,6 +39,8 @@ export interface LocalRunnerFleetOptions {
 }
 
 interface LocalRunner {
+  readonly buildId: string;
+  readonly jobId: string;
   readonly layout: RunnerLayout;
   readonly processGroups: Set<number>;
   running?: RunningPhase;
@@ -65,23 +69,47 @@ export class LocalRunnerFleet implements RunnerFleet {
     }
     const runnerId = `local-${ulid().toLowerCase()}`;
     const layout = new RunnerLayout(this.options.stateFolder, runnerId);
-    for (const folder of [
-      layout.home,
-      layout.projects,
-      join(layout.tools, 'bin'),
-      layout.state,
-    ]) {
-      mkdirSync(folder, { recursive: true });
+    try {
+      for (const folder of [
+        layout.home,
+        layout.projects,
+        join(layout.tools, 'bin'),
+        layout.state,
+      ]) {
+        mkdirSync(folder, { recursive: true });
+      }
+      if (!image.base) await this.materialize(image, layout);
+      const link = join(layout.home, 'projects');
+      if (!existsSync(link)) symlinkSync('../projects', link);
+    } catch (error) {
+      // A runner that did not start leaves no folder behind.
+      rmSync(layout.folder, { recursive: true, force: true });
+      throw error;
     }
     if (!image.base) await this.materialize(image, layout);
     const link = join(layout.home, 'projects');
     if (!existsSync(link)) symlinkSync('../projects', link);
-    this.runners.set(runnerId, { layout, processGroups: new Set() });
+    this.runners.set(runnerId, {
+      buildId: spec.buildId,
+      jobId: spec.jobId,
+      layout,
+      processGroups: new Set(),
+    });
 
     return runnerId;
   }
 
-  async startPhase(command: PhaseCommand): Promise<void> {
+  async findRunners(filter: RunnerFilter): Promise<FleetRunner[]> {
+    return [...this.runners]
+      .filter(([, r]) => r.buildId === filter.buildId)
+      .filter(([, r]) => filter.jobId === undefined || r.jobId === filter.jobId)
+      .map(([runnerId, r]) => ({ runnerId, buildId: r.buildId, jobId: r.jobId }));
+  }
+
+  /** Local runners have no reaper: they end with their job or with the backend. */
+  async renewExpiry(_runnerId: string, _expiresAt: string): Promise<void> {}
+
+  async startPhase(command: PhaseCommand): Promise<string> {
     const runner = this.runners.get(command.runnerId);
     const logFile = phaseLogFile(
       this.options.stateFolder,
@@ -89,9 +117,10 @@ export class LocalRunnerFleet implements RunnerFleet {
       command.jobId,
       command.phase,
     );
+    const commandId = `${command.runnerId}/${command.phase}/${ulid().toLowerCase()}`;
     if (!runner) {
       this.deliver(lostResult(command, logFile));
-      return;
+      return commandId;
     }
     if (command.shell !== 'bash') {
       throw new LocalRunnerError(`Runner ${command.runnerId} runs bash scripts only.`);
@@ -112,6 +141,8 @@ export class LocalRunnerFleet implements RunnerFleet {
       });
     });
     this.track(delivery);
+
+    return commandId;
   }
 
   async terminate(runnerId: string, reason: string): Promise<void> {

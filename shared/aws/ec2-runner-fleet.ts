@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DescribeInstancesCommand,
   type EC2Client,
   RunInstancesCommand,
@@ -7,19 +8,18 @@ import {
 } from '@aws-sdk/client-ec2';
 import { SendCommandCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { imageKey } from '../images/names.ts';
-import { RunnerNotReadyError } from '../pipeline/errors.ts';
-import type { PhaseCommand, RunnerFleet, RunnerSpec } from '../ports/runner-fleet.ts';
+import { RunnerLostError, RunnerNotReadyError } from '../pipeline/errors.ts';
+import type {
+  FleetRunner,
+  PhaseCommand,
+  RunnerFilter,
+  RunnerFleet,
+  RunnerSpec,
+} from '../ports/runner-fleet.ts';
+import { describeRunners, lostInstanceStates } from './ec2-runner-instances.ts';
+import { runnerTags } from './ec2-runner-tags.ts';
 
-/** The tag keys Bakehouse puts on its runners and their volumes. */
-export const runnerTags = {
-  installation: 'bakehouse:installation',
-  build: 'bakehouse:build',
-  job: 'bakehouse:job',
-  expiresAt: 'bakehouse:expires-at',
-  /** The image the runner started from (its key), and its custom version. */
-  image: 'bakehouse:image',
-  imageVersion: 'bakehouse:image-version',
-} as const;
+export { runnerTags } from './ec2-runner-tags.ts';
 
 /** Where and how runners start. */
 export interface Ec2RunnerFleetOptions {
@@ -29,6 +29,8 @@ export interface Ec2RunnerFleetOptions {
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
   readonly instanceProfileArn: string;
+  /** The profile of runners of pull requests from forks: it cannot decrypt. */
+  readonly forkInstanceProfileArn: string;
   /** The key of the runners' encrypted root volumes. */
   readonly kmsKeyArn: string;
   readonly instanceTypes: { readonly linux: string; readonly windows: string };
@@ -49,6 +51,8 @@ export class RunnerLaunchError extends Error {
 export function documentOf(shell: PhaseCommand['shell']): string {
   return shell === 'bash' ? 'AWS-RunShellScript' : 'AWS-RunPowerShellScript';
 }
+
+const lostStates: ReadonlySet<string> = new Set(lostInstanceStates);
 
 /**
  * The runner fleet on EC2 and SSM Run Command: one instance per job
@@ -78,6 +82,14 @@ export class Ec2RunnerFleet implements RunnerFleet {
     const subnets = o.subnetIds;
     const subnet = subnets[hash(`${spec.buildId}/${spec.jobId}`) % subnets.length];
     const platform = spec.image.platform === 'windows' ? 'windows' : 'linux';
+    const rootDevice = spec.image.rootDevice;
+    if (!rootDevice) {
+      throw new RunnerLaunchError(
+        `Image ${spec.image.ref} of build ${spec.buildId}, job ${spec.jobId} has no ` +
+          'root device name; ResolveImage records it from DescribeImages',
+      );
+    }
+    const profile = spec.fromFork ? o.forkInstanceProfileArn : o.instanceProfileArn;
     const tags = [
       { Key: 'Name', Value: `bakehouse ${spec.buildId} job ${spec.jobId}` },
       { Key: runnerTags.installation, Value: o.installation },
@@ -96,7 +108,7 @@ export class Ec2RunnerFleet implements RunnerFleet {
       MinCount: 1,
       MaxCount: 1,
       ClientToken: `${spec.buildId}-${spec.jobId}`.slice(0, 64),
-      IamInstanceProfile: { Arn: o.instanceProfileArn },
+      IamInstanceProfile: { Arn: profile },
       NetworkInterfaces: [
         {
           DeviceIndex: 0,
@@ -114,7 +126,7 @@ export class Ec2RunnerFleet implements RunnerFleet {
       InstanceInitiatedShutdownBehavior: 'terminate',
       BlockDeviceMappings: [
         {
-          DeviceName: '/dev/sda1',
+          DeviceName: rootDevice,
           Ebs: {
             VolumeType: 'gp3',
             VolumeSize: o.rootVolumeGiB[platform],
@@ -131,9 +143,9 @@ export class Ec2RunnerFleet implements RunnerFleet {
     };
   }
 
-  async startPhase(command: PhaseCommand): Promise<void> {
+  async startPhase(command: PhaseCommand): Promise<string> {
     try {
-      await this.options.ssm.send(
+      const sent = await this.options.ssm.send(
         new SendCommandCommand({
           InstanceIds: [command.runnerId],
           DocumentName: documentOf(command.shell),
@@ -152,12 +164,44 @@ export class Ec2RunnerFleet implements RunnerFleet {
           },
         }),
       );
-    } catch (error) {
-      if ((error as Error).name === 'InvalidInstanceId') {
-        throw new RunnerNotReadyError(command.runnerId);
+      const commandId = sent.Command?.CommandId;
+      if (!commandId) {
+        throw new Error(
+          `SendCommand returned no command id for phase ${command.phase} of job ` +
+            `${command.jobId} in build ${command.buildId}`,
+        );
       }
-      throw error;
+
+      return commandId;
+    } catch (error) {
+      if ((error as Error).name !== 'InvalidInstanceId') throw error;
+      // SSM says the same of a runner still registering and of one gone: EC2 tells.
+      const state = await this.#state(command.runnerId);
+      if (state === undefined || lostStates.has(state)) {
+        throw new RunnerLostError(command, state ?? 'unknown to EC2');
+      }
+      throw new RunnerNotReadyError(command.runnerId);
     }
+  }
+
+  async renewExpiry(runnerId: string, expiresAt: string): Promise<void> {
+    await this.options.ec2.send(
+      new CreateTagsCommand({
+        Resources: [runnerId],
+        Tags: [{ Key: runnerTags.expiresAt, Value: expiresAt }],
+      }),
+    );
+  }
+
+  async findRunners(filter: RunnerFilter): Promise<FleetRunner[]> {
+    const found = await describeRunners(this.options.ec2, this.options.installation, [
+      { Name: `tag:${runnerTags.build}`, Values: [filter.buildId] },
+      ...(filter.jobId === undefined
+        ? []
+        : [{ Name: `tag:${runnerTags.job}`, Values: [filter.jobId] }]),
+    ]);
+
+    return found.map(({ runnerId, buildId, jobId }) => ({ runnerId, buildId, jobId }));
   }
 
   async terminate(runnerId: string): Promise<void> {
@@ -173,12 +217,23 @@ export class Ec2RunnerFleet implements RunnerFleet {
 
   /** True when the runner is already ending or ended, whatever the refusal said. */
   async #gone(runnerId: string): Promise<boolean> {
-    const found = await this.options.ec2.send(
-      new DescribeInstancesCommand({ InstanceIds: [runnerId] }),
-    );
-    const state = found.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    const state = await this.#state(runnerId);
 
     return state === 'shutting-down' || state === 'terminated';
+  }
+
+  /** The runner's instance state; undefined when EC2 does not know the id. */
+  async #state(runnerId: string): Promise<string | undefined> {
+    try {
+      const found = await this.options.ec2.send(
+        new DescribeInstancesCommand({ InstanceIds: [runnerId] }),
+      );
+
+      return found.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+    } catch (error) {
+      if ((error as Error).name === 'InvalidInstanceID.NotFound') return undefined;
+      throw error;
+    }
   }
 }
 

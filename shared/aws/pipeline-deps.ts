@@ -19,17 +19,19 @@ import {
   defaultImageSettings,
   withCatalogEntries,
 } from '../images/catalog.ts';
-import { customPlatform } from '../images/custom-platform.ts';
+import { knownPlatform } from '../images/custom-platform.ts';
 import { imageKey } from '../images/names.ts';
 import { ImageRegistry } from '../images/registry.ts';
 import { resolveImage } from '../images/resolve.ts';
 import type { PipelineDeps } from '../pipeline/deps.ts';
 import { phaseScriptGenerator } from '../pipeline/phase-scripts.ts';
 import { kmsDecryption } from '../secrets/runner-decryption.ts';
+import { DynamoDbJobSlots } from './dynamodb-job-slots.ts';
 import { Ec2ImageUsage } from './ec2-image-usage.ts';
+import { withRootDevice } from './ec2-root-device.ts';
 import { Ec2RunnerFleet } from './ec2-runner-fleet.ts';
 import { type PipelineEnv, readPipelineEnv } from './pipeline-env.ts';
-import { DynamoDbJobSlots, DynamoDbWaitingPhases } from './pipeline-table.ts';
+import { DynamoDbWaitingPhases } from './pipeline-table.ts';
 import { S3ArtifactStore } from './s3-artifact-store.ts';
 import { SecretsManagerSecretSource } from './secrets-manager-secret-source.ts';
 import { StepFunctionsTaskCallbacks } from './sfn-task-callbacks.ts';
@@ -83,21 +85,25 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     events,
     sourceHost: new OctokitSourceHost(new GitHubClient({ token: githubToken })),
     planBuild: plan,
-    customImagePlatform: (name) => customPlatform(registry, name),
+    imagePlatform: (name) => knownPlatform(registry, catalog, name),
     allocateBuildNumber: (repository, buildId) =>
       allocateBuildNumber(events, repository, buildId),
-    resolveImage: (name) =>
-      resolveImage(name, {
-        loadImage: (n) => registry.load(n),
-        baseImages,
-        settings: { defaultImage: env.defaultImage, catalog },
-      }),
+    resolveImage: withRootDevice(
+      (name) =>
+        resolveImage(name, {
+          loadImage: (n) => registry.load(n),
+          baseImages,
+          settings: { defaultImage: env.defaultImage, catalog },
+        }),
+      ec2,
+    ),
     fleet: new Ec2RunnerFleet({
       ec2,
       ssm,
       subnetIds: env.runnerSubnets,
       securityGroupId: env.runnerSecurityGroup,
       instanceProfileArn: env.runnerInstanceProfile,
+      forkInstanceProfileArn: env.runnerForkInstanceProfile,
       kmsKeyArn: env.runnerKey,
       instanceTypes: env.runnerInstanceTypes,
       rootVolumeGiB: env.runnerRootVolumeGiB,
@@ -116,6 +122,7 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
     settings: {
       installationMaxJobs: env.maxConcurrentJobs,
       phaseTimeoutSeconds: env.phaseTimeoutSeconds,
+      bakeTimeoutSeconds: env.bakeTimeoutSeconds,
     },
     bake: {
       registry,
@@ -125,6 +132,7 @@ export function awsPipeline(logger: Logger = new Logger()): AwsPipeline {
         defaultImage: env.defaultImage,
         catalog,
         keepVersions: env.keepImageVersions,
+        allowSameRepositoryPullRequestBakes: env.allowSameRepositoryPullRequestBakes,
       },
     },
     log: logger,

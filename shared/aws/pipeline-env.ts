@@ -12,17 +12,20 @@ export const pipelineEnvNames = {
   runnerSubnets: 'RUNNER_SUBNET_IDS',
   runnerSecurityGroup: 'RUNNER_SECURITY_GROUP_ID',
   runnerInstanceProfile: 'RUNNER_INSTANCE_PROFILE_ARN',
+  runnerForkInstanceProfile: 'RUNNER_FORK_INSTANCE_PROFILE_ARN',
   runnerLogGroup: 'RUNNER_LOG_GROUP',
   runnerKey: 'RUNNER_KMS_KEY_ARN',
   runnerInstanceTypes: 'RUNNER_INSTANCE_TYPES',
   runnerRootVolumeGiB: 'RUNNER_ROOT_VOLUME_GIB',
   installation: 'BAKEHOUSE_INSTALLATION',
   phaseTimeoutSeconds: 'PHASE_TIMEOUT_SECONDS',
+  bakeTimeoutSeconds: 'BAKE_TIMEOUT_SECONDS',
   maxConcurrentJobs: 'MAX_CONCURRENT_JOBS',
   defaultImage: 'DEFAULT_IMAGE',
   baseImages: 'BASE_IMAGES',
   artifactsBucket: 'ARTIFACTS_BUCKET',
   keepImageVersions: 'KEEP_IMAGE_VERSIONS',
+  allowSameRepositoryPullRequestBakes: 'ALLOW_SAME_REPOSITORY_PULL_REQUEST_BAKES',
 } as const;
 
 /** The settings of the pipeline Lambdas, read from their environment. */
@@ -33,6 +36,8 @@ export interface PipelineEnv {
   readonly runnerSubnets: readonly string[];
   readonly runnerSecurityGroup: string;
   readonly runnerInstanceProfile: string;
+  /** The profile of fork pull requests' runners, which cannot decrypt. */
+  readonly runnerForkInstanceProfile: string;
   readonly runnerLogGroup: string;
   readonly runnerKey: string;
   readonly runnerInstanceTypes: { readonly linux: string; readonly windows: string };
@@ -40,6 +45,8 @@ export interface PipelineEnv {
   /** The value of every runner's `bakehouse:installation` tag. */
   readonly installation: string;
   readonly phaseTimeoutSeconds: number;
+  /** The bake's bound after on_finish (image created, available, registered). */
+  readonly bakeTimeoutSeconds: number;
   readonly maxConcurrentJobs: number;
   readonly defaultImage: string;
   readonly baseImages: readonly CatalogEntry[];
@@ -47,6 +54,8 @@ export interface PipelineEnv {
   readonly artifactsBucket: string;
   /** Versions of each custom image that retention keeps. */
   readonly keepImageVersions: number;
+  /** Bakes in pull requests from the repository itself (never from forks). */
+  readonly allowSameRepositoryPullRequestBakes: boolean;
 }
 
 /** Raised when a Lambda lacks an environment variable the construct sets. */
@@ -75,6 +84,7 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     runnerSubnets: lazy(n.runnerSubnets, (raw) => raw.split(','), []),
     runnerSecurityGroup: lazy(n.runnerSecurityGroup, String, ''),
     runnerInstanceProfile: lazy(n.runnerInstanceProfile, String, ''),
+    runnerForkInstanceProfile: lazy(n.runnerForkInstanceProfile, String, ''),
     runnerLogGroup: lazy(n.runnerLogGroup, String, ''),
     runnerKey: lazy(n.runnerKey, String, ''),
     runnerInstanceTypes: lazy(n.runnerInstanceTypes, JSON.parse, {
@@ -87,6 +97,7 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
     }),
     installation: lazy(n.installation, String, 'bakehouse'),
     phaseTimeoutSeconds: lazy(n.phaseTimeoutSeconds, Number, 3600),
+    bakeTimeoutSeconds: lazy(n.bakeTimeoutSeconds, Number, 3600),
     maxConcurrentJobs: lazy(n.maxConcurrentJobs, Number, 20),
     defaultImage: lazy(n.defaultImage, String, 'Visual Studio 2015'),
     baseImages: lazy(n.baseImages, JSON.parse, []),
@@ -95,6 +106,11 @@ export function readPipelineEnv(env: NodeJS.ProcessEnv = process.env): PipelineE
       n.keepImageVersions,
       Number,
       defaultImageSettings.keepVersions,
+    ),
+    allowSameRepositoryPullRequestBakes: lazy(
+      n.allowSameRepositoryPullRequestBakes,
+      (raw) => raw === 'true',
+      false,
     ),
   };
 }

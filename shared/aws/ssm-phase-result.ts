@@ -3,7 +3,7 @@ import {
   GetLogEventsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { WaitingPhase } from '../pipeline/deps.ts';
+import type { WaitingPhase, WaitingPhases } from '../pipeline/deps.ts';
 import type { PhaseResult } from '../ports/runner-fleet.ts';
 import {
   extractReport,
@@ -28,6 +28,48 @@ export function outputStream(detail: CommandInvocationDetail): string {
       : 'aws-runShellScript';
 
   return `${detail['command-id']}/${detail['instance-id']}/${plugin}/stdout`;
+}
+
+/** Raised while the runner's waiting phase does not yet know its command's id. */
+export class CommandNotRecordedError extends Error {
+  override readonly name = 'CommandNotRecordedError';
+}
+
+/** How long to wait for the command id RunPhase records after SendCommand answers. */
+export interface CommandMatchOptions {
+  /** Looks at the waiting phase. Default 5. */
+  readonly attempts?: number;
+  /** Pause between looks, in ms. Default 1,000. */
+  readonly pauseMs?: number;
+}
+
+/**
+ * The waiting phase a finished command ends: the runner's, when the command
+ * is the one RunPhase sent for it. Any other command on the runner (sent by
+ * an operator, or by an SSM association) ends nothing, and undefined is the
+ * answer. Throws CommandNotRecordedError when the runner waits but its
+ * command id is still unknown after the looks, so the event is retried.
+ */
+export async function waitingPhaseOf(
+  detail: CommandInvocationDetail,
+  waiting: Pick<WaitingPhases, 'get'>,
+  options: CommandMatchOptions = {},
+): Promise<WaitingPhase | undefined> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const phase = await waiting.get(detail['instance-id']);
+    if (!phase) return undefined;
+    if (phase.commandId !== undefined) {
+      return phase.commandId === detail['command-id'] ? phase : undefined;
+    }
+    if (attempt < attempts) {
+      await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 1_000));
+    }
+  }
+  throw new CommandNotRecordedError(
+    `Runner ${detail['instance-id']} waits on a phase whose command id is not yet ` +
+      `recorded; command ${detail['command-id']} cannot be matched to it yet`,
+  );
 }
 
 /** How the reader pages and waits for output that is still arriving. */
@@ -98,8 +140,10 @@ const statusOutcome: Record<string, PhaseResult['outcome']> = {
 
 /**
  * The phase result of a finished command: the script's own report when its
- * output has one, otherwise what SSM's status says (with a message that the
- * report is missing).
+ * output has one. Without it, the variables and messages the phase set are
+ * unknown (APPVEYOR_BAKE_IMAGE among them: a bake would silently not
+ * happen), so a command SSM calls a success fails the phase, saying why; any
+ * other status keeps its own outcome (failed, timed out).
  */
 export function phaseResultOf(
   detail: CommandInvocationDetail,
@@ -118,16 +162,19 @@ export function phaseResultOf(
   };
   if (report) return { ...base, ...report };
 
-  const outcome = statusOutcome[detail.status] ?? 'failed';
+  const status = statusOutcome[detail.status] ?? 'failed';
+  const outcome = status === 'succeeded' ? 'failed' : status;
   const message =
-    `The phase ended with SSM status ${detail.status} and printed no report; ` +
-    'its output may have been cut short';
+    `Phase ${waiting.phase} of job ${waiting.jobId} in build ${waiting.buildId} ` +
+    `ended with SSM status ${detail.status}, but its report was not found in ` +
+    `${base.logPointer}: the variables and messages it set are unknown, so the ` +
+    'phase fails rather than go on without them';
 
   return {
     ...base,
     outcome,
-    exitCode: outcome === 'succeeded' ? 0 : 1,
+    exitCode: 1,
     variables: {},
-    messages: [{ message, category: outcome === 'succeeded' ? 'Warning' : 'Error' }],
+    messages: [{ message, category: 'Error' }],
   };
 }

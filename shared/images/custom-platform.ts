@@ -1,4 +1,5 @@
 import type { Platform } from '../config/plan.ts';
+import { type CatalogEntry, findCatalogEntry } from './catalog.ts';
 import type { ImageRegistry } from './registry.ts';
 import { currentVersion } from './registry-state.ts';
 
@@ -15,4 +16,19 @@ export async function customPlatform(
 
   // The registry records only Platform values (NewImageVersion).
   return current?.platform as Platform | undefined;
+}
+
+/**
+ * The platform an image name stands for: a custom image's current version
+ * first (as resolution looks), then the base catalog's entry, whose platform
+ * the operator wrote; undefined for a name neither knows.
+ */
+export async function knownPlatform(
+  registry: Pick<ImageRegistry, 'load'>,
+  catalog: readonly CatalogEntry[],
+  name: string,
+): Promise<Platform | undefined> {
+  return (
+    (await customPlatform(registry, name)) ?? findCatalogEntry(catalog, name)?.platform
+  );
 }

@@ -1,6 +1,7 @@
 import { newEvent } from '../events/catalogue.ts';
 import { sweepBuildImages } from '../images/bake-failure.ts';
 import { allOf, appendToBuild, lastOf } from '../pipeline/build-stream.ts';
+import { endRunners, runnersTerminated } from '../pipeline/end-runners.ts';
 import type { BuildCommandDeps } from './deps.ts';
 import { BuildCommandRefusedError } from './errors.ts';
 import { readExistingBuild } from './read-build.ts';
@@ -32,12 +33,15 @@ type Deps = Pick<
  * BuildFinished `cancelled` with the reason. Cancelling a cancelled build
  * again changes nothing; a build that ended otherwise is refused.
  *
- * Known shortcoming on AWS: StopExecution does not stop a task Lambda already
- * running. A runner that LaunchRunner starts after the sweep is left to the
- * reaper (it expires with the phase timeout), an AMI that CreateImage starts
- * then is left (tagged with its build), and a JobFinished that FinishJob
- * writes in that moment may follow the cancel's. Locally the
- * orchestrator waits for its running tasks before the sweep, so none is left.
+ * Runners are found by their build tag as well as by RunnerLaunched, so one
+ * whose launch was not yet recorded is ended too. Known shortcoming on AWS:
+ * StopExecution does not stop a task Lambda already running. A runner that
+ * LaunchRunner starts after the sweep ends itself when it finds the build
+ * finished (see launchRunner), else is left to the reaper (it expires a phase
+ * timeout after launch); an AMI that CreateImage starts then is left (tagged
+ * with its build), and a JobFinished that FinishJob writes in that moment may
+ * follow the cancel's. Locally the orchestrator waits for its running tasks
+ * before the sweep, so none is left.
  * The phase a terminated runner was running is recorded as it ended (killed),
  * possibly just after BuildFinished.
  */
@@ -55,15 +59,7 @@ export async function cancelBuild(
   const repeat = refuseEnded(build);
   if (repeat) return repeat;
   const said = `cancelled: ${reason}`;
-  const ended = new Set(allOf(build, 'RunnerTerminated').map((e) => e.data.runnerId));
-  const running = allOf(build, 'RunnerLaunched').filter(
-    (e) => !ended.has(e.data.runnerId),
-  );
-  for (const { data } of running) {
-    await deps.fleet.terminate(data.runnerId, said);
-    const waiting = await deps.waiting.get(data.runnerId);
-    if (waiting) await deps.waiting.clear(data.runnerId, waiting.phase);
-  }
+  const ended = await endRunners(build, {}, said, deps);
   await deps.slots.releaseBuild(buildId);
   await sweepImages(buildId, `bake ${said}`, deps);
 
@@ -71,13 +67,7 @@ export async function cancelBuild(
   const jobs = lastOf(build, 'ConfigLoaded')?.data.jobs ?? [];
   const open = jobs.filter((job) => !finished.has(job.jobId));
   await appendToBuild(deps.events, build, [
-    ...running.map(({ data }) =>
-      newEvent('RunnerTerminated', {
-        jobId: data.jobId,
-        runnerId: data.runnerId,
-        reason: said,
-      }),
-    ),
+    ...runnersTerminated(ended, said),
     ...open.map((job) =>
       newEvent('JobFinished', {
         jobId: job.jobId,
@@ -87,7 +77,7 @@ export async function cancelBuild(
     ),
     newEvent('BuildFinished', { status: 'cancelled', reason }),
   ]);
-  const terminated = running.map((e) => e.data.runnerId);
+  const terminated = ended.map((r) => r.runnerId);
   deps.log.info('build cancelled', { buildId, reason, terminated });
 
   return { buildId, status: 'cancelled', reason, terminated, alreadyCancelled: false };

@@ -15,7 +15,7 @@ import type { RunnerFleet } from '../ports/runner-fleet.ts';
 export interface BuildCommandDeps {
   readonly events: EventStore;
   readonly orchestrator: StoppableOrchestrator;
-  readonly fleet: Pick<RunnerFleet, 'terminate'>;
+  readonly fleet: Pick<RunnerFleet, 'terminate' | 'findRunners'>;
   readonly slots: Pick<JobSlots, 'releaseBuild'>;
   readonly waiting: Pick<WaitingPhases, 'get' | 'clear'>;
   readonly log: PipelineLog;

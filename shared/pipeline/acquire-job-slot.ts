@@ -2,13 +2,19 @@ import { newEvent } from '../events/catalogue.ts';
 import { allOf, appendToBuild, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { jobInput } from './inputs.ts';
+import { leaseUntil } from './lease.ts';
 
-type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'slots' | 'settings' | 'log'>;
+type Deps = Pick<
+  PipelineDeps,
+  'events' | 'planBuild' | 'slots' | 'settings' | 'log' | 'now'
+>;
 
 /**
  * Takes a job slot when the project's `max_jobs` and the installation's limit
  * both allow; otherwise records JobQueued once and answers `acquired: false`,
  * and the state machine waits and asks again. A job is never failed for a cap.
+ * The slot is held for a lease the job's phases renew; waiting jobs are not
+ * served in order (see JobSlots).
  */
 export async function acquireJobSlot(
   input: unknown,
@@ -18,13 +24,18 @@ export async function acquireJobSlot(
   const build = await readBuild(deps.events, buildId);
   const plan = replan(build, deps.planBuild);
 
-  const acquired = await deps.slots.acquire({
-    buildId,
-    jobId,
-    repository: build.requested.repository,
-    ...(plan.maxJobs !== undefined && { projectLimit: plan.maxJobs }),
-    installationLimit: deps.settings.installationMaxJobs,
-  });
+  const now = deps.now();
+  const acquired = await deps.slots.acquire(
+    {
+      buildId,
+      jobId,
+      repository: build.requested.repository,
+      ...(plan.maxJobs !== undefined && { projectLimit: plan.maxJobs }),
+      installationLimit: deps.settings.installationMaxJobs,
+      expiresAt: leaseUntil(now, deps.settings),
+    },
+    now,
+  );
   const queued = allOf(build, 'JobQueued').some((e) => e.data.jobId === jobId);
   if (!acquired && !queued) {
     await appendToBuild(deps.events, build, [newEvent('JobQueued', { jobId })]);

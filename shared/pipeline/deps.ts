@@ -18,7 +18,8 @@ import type { SourceHost } from '../ports/source-host.ts';
 
 /**
  * Plans a build from its config text and trigger (the config engine). The
- * platforms of custom images, by image key, say what a name cannot.
+ * platforms of the images the registry or the catalog knows, by image key,
+ * say what a name cannot.
  */
 export type PlanBuild = (
   configText: string,
@@ -26,8 +27,12 @@ export type PlanBuild = (
   imagePlatforms?: Readonly<Record<string, Platform>>,
 ) => PlanResult;
 
-/** The platform of a custom image's current version; undefined for other names. */
-export type CustomImagePlatform = (name: string) => Promise<Platform | undefined>;
+/**
+ * The platform an image name stands for, from what knows it: a custom
+ * image's current version, else the base catalog; undefined for other names
+ * (the planner then goes by the name).
+ */
+export type ImagePlatform = (name: string) => Promise<Platform | undefined>;
 
 /** Hands out the project's next build number, once per build. */
 export type AllocateBuildNumber = (
@@ -75,10 +80,22 @@ export interface PipelineLog {
   warn(message: string, attributes: Readonly<Record<string, unknown>>): void;
 }
 
-/** Job slots: the project's `max_jobs` and the installation's limit. */
+/**
+ * Job slots: the project's `max_jobs` and the installation's limit. A slot's
+ * holder carries an expiry that the job renews at every phase; a holder past
+ * it (an execution stopped from the console, a States.Runtime error, a failed
+ * cleanup) is given back by the next acquisition that finds the caps full.
+ * Waiting jobs are not served in order (no FIFO): whichever asks first after
+ * a slot frees takes it.
+ */
 export interface JobSlots {
-  /** Takes a slot for the job when both caps allow; true when the job holds one. */
-  acquire(slot: JobSlotRequest): Promise<boolean>;
+  /**
+   * Takes a slot for the job when both caps allow, after giving back holders
+   * expired at `now`; true when the job holds one.
+   */
+  acquire(slot: JobSlotRequest, now: Date): Promise<boolean>;
+  /** Moves the expiry of the job's holder; false when the job holds no slot. */
+  renew(buildId: string, jobId: string, expiresAt: string): Promise<boolean>;
   /** Gives the job's slot back; a job holding none is not an error. */
   release(buildId: string, jobId: string): Promise<void>;
   /** Gives back every slot the build's jobs hold; returns their job ids. */
@@ -93,6 +110,8 @@ export interface JobSlotRequest {
   /** The project's `max_jobs`, when set. */
   readonly projectLimit?: number;
   readonly installationLimit: number;
+  /** ISO time after which the holder counts as gone, until renewed. */
+  readonly expiresAt: string;
 }
 
 /** The phase a runner is busy with, and the token its state waits on. */
@@ -104,12 +123,26 @@ export interface WaitingPhase {
   readonly callbackToken: string;
   /** ISO time the phase was sent. */
   readonly startedAt: string;
+  /**
+   * The id of the command running the phase, once the fleet answered: only
+   * that command's completion ends the phase.
+   */
+  readonly commandId?: string;
 }
 
 /** One small item per runner: the phase it runs now, for the callbacks. */
 export interface WaitingPhases {
   put(waiting: WaitingPhase): Promise<void>;
   get(runnerId: string): Promise<WaitingPhase | undefined>;
+  /**
+   * Records the command running the runner's phase, when the runner still
+   * waits on that callback token; true when it did.
+   */
+  recordCommand(
+    runnerId: string,
+    callbackToken: string,
+    commandId: string,
+  ): Promise<boolean>;
   /** Forgets the runner's phase when it is still `phase`; true when it was. */
   clear(runnerId: string, phase: PhaseName): Promise<boolean>;
 }
@@ -120,6 +153,11 @@ export interface PipelineSettings {
   readonly installationMaxJobs: number;
   /** How long a phase may run; the runner's expiry follows from it. */
   readonly phaseTimeoutSeconds: number;
+  /**
+   * The longest a bake may take after on_finish (create the image, wait for
+   * it, register it): a baking job's runner is held that much longer.
+   */
+  readonly bakeTimeoutSeconds: number;
 }
 
 /**
@@ -133,7 +171,7 @@ export interface PipelineDeps {
   readonly events: EventStore;
   readonly sourceHost: SourceHost;
   readonly planBuild: PlanBuild;
-  readonly customImagePlatform: CustomImagePlatform;
+  readonly imagePlatform: ImagePlatform;
   readonly allocateBuildNumber: AllocateBuildNumber;
   readonly resolveImage: ResolveImageName;
   readonly fleet: RunnerFleet;

@@ -31,3 +31,18 @@ export class JobNotFoundError extends Error {
     super(`Build ${buildId} has no job ${jobId}`);
   }
 }
+
+/** A phase was sent to a runner that is ending or gone; the job fails at once. */
+export class RunnerLostError extends Error {
+  override readonly name = pipelineErrors.runnerLost;
+
+  constructor(
+    command: { runnerId: string; buildId: string; jobId: string; phase: string },
+    state: string,
+  ) {
+    super(
+      `Runner ${command.runnerId} of job ${command.jobId} in build ` +
+        `${command.buildId} is ${state}: it cannot run phase ${command.phase}`,
+    );
+  }
+}

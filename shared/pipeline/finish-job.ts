@@ -3,7 +3,7 @@ import { newEvent } from '../events/catalogue.ts';
 import { failedJobBakeReason } from '../images/bake-tasks.ts';
 import { allOf, appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { type JobState, jobInput } from './inputs.ts';
+import { describeCaught, type JobState, jobInput } from './inputs.ts';
 import { pipelineErrors } from './names.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'slots' | 'log'>;
@@ -83,14 +83,6 @@ const phaseErrors: ReadonlySet<string> = new Set([
 export function failureMessage(state: JobState): string | undefined {
   const failure = state.failure;
   if (!failure?.Error || phaseErrors.has(failure.Error)) return undefined;
-  const cause = failure.Cause ?? '';
-  let message = cause;
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
-  } catch {
-    // A plain-text cause (the local orchestrator's, or a state's own) reads as it is.
-  }
 
-  return message ? `${failure.Error}: ${message}` : failure.Error;
+  return describeCaught(failure);
 }

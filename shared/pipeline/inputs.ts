@@ -12,11 +12,30 @@ const id = z.string().check(z.minLength(1));
 /** A failure caught into the state by a Catch (`$.failure` and the like). */
 export const caughtError = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
+/**
+ * A caught error in words for the build's messages: its name and its own
+ * message, unwrapped from a Lambda's JSON cause.
+ */
+export function describeCaught(caught: z.infer<typeof caughtError>): string {
+  const cause = caught.Cause ?? '';
+  let message = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') message = parsed.errorMessage;
+  } catch {
+    // A plain-text cause (the local orchestrator's, or a state's own) reads as it is.
+  }
+
+  return message ? `${caught.Error}: ${message}` : caught.Error;
+}
+
 /** The execution's input, and what FinishBuild reads. */
 export const buildInput = z.object({
   buildId: id,
   outcome: z.optional(z.string()),
   matrixFailure: z.optional(caughtError),
+  /** Why LoadConfig failed (the source host, a secret), caught by its Catch. */
+  configFailure: z.optional(caughtError),
 });
 
 /** One job of the Map: a Map item, with what the iteration added so far. */
@@ -30,6 +49,7 @@ export const jobInput = z.object({
       ref: z.string(),
       version: z.optional(z.number()),
       base: z.boolean(),
+      rootDevice: z.optional(z.string()),
     }),
   ),
   runner: z.optional(z.object({ runnerId: id })),

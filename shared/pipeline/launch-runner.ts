@@ -1,22 +1,28 @@
 import { newEvent } from '../events/catalogue.ts';
-import { allOf, appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
+import {
+  allOf,
+  appendToBuild,
+  jobOf,
+  lastOf,
+  readBuild,
+  replan,
+} from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { BuildStateError } from './errors.ts';
 import { jobInput } from './inputs.ts';
-import { phaseStates } from './names.ts';
+import { leaseUntil } from './lease.ts';
 
 type Deps = Pick<
   PipelineDeps,
   'events' | 'planBuild' | 'fleet' | 'settings' | 'log' | 'now'
 >;
 
-/** Minutes a runner may outlive the sum of its phase timeouts (boot, terminate). */
-const expirySlackSeconds = 30 * 60;
-
 /**
  * Launches the job's runner from the resolved image and records
- * RunnerLaunched. The runner expires after every phase's timeout plus a
- * margin, so the reaper never takes a runner whose build still runs.
+ * RunnerLaunched. The runner expires a phase timeout (and a margin) after
+ * launch; every phase renews it. A pull request from a fork gets a runner
+ * that cannot decrypt. A runner launched after its build finished (the Map
+ * stopped or the build was cancelled while this task ran) is ended at once.
  */
 export async function launchRunner(
   input: unknown,
@@ -29,16 +35,30 @@ export async function launchRunner(
   if (launched) return { runnerId: launched.data.runnerId };
   jobOf(build, replan(build, deps.planBuild), jobId);
 
-  const lifetime =
-    phaseStates.length * deps.settings.phaseTimeoutSeconds + expirySlackSeconds;
-  const expiresAt = new Date(deps.now().getTime() + lifetime * 1000).toISOString();
-  const runnerId = await deps.fleet.launch({ buildId, jobId, image, expiresAt });
+  const expiresAt = leaseUntil(deps.now(), deps.settings);
+  const fromFork = build.requested.pullRequest?.fromFork === true;
+  const runnerId = await deps.fleet.launch({
+    buildId,
+    jobId,
+    image,
+    expiresAt,
+    fromFork,
+  });
   const reference = {
     name: image.name,
     ref: image.ref,
     ...(image.version !== undefined && { version: image.version }),
   };
-  await appendToBuild(deps.events, build, [
+  const now = await readBuild(deps.events, buildId);
+  if (lastOf(now, 'BuildFinished')) {
+    const reason = 'the build finished while its runner launched';
+    await deps.fleet.terminate(runnerId, reason);
+    throw new BuildStateError(
+      buildId,
+      `job ${jobId}: ${reason}; runner ${runnerId} ended`,
+    );
+  }
+  await appendToBuild(deps.events, now, [
     newEvent('RunnerLaunched', { jobId, runnerId, image: reference }),
   ]);
   deps.log.info('runner launched', {
@@ -47,6 +67,7 @@ export async function launchRunner(
     runnerId,
     image: image.name,
     expiresAt,
+    fromFork,
   });
 
   return { runnerId };

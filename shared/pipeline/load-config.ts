@@ -30,12 +30,7 @@ export interface LoadConfigOutput {
 
 type Deps = Pick<
   PipelineDeps,
-  | 'events'
-  | 'sourceHost'
-  | 'planBuild'
-  | 'customImagePlatform'
-  | 'allocateBuildNumber'
-  | 'log'
+  'events' | 'sourceHost' | 'planBuild' | 'imagePlatform' | 'allocateBuildNumber' | 'log'
 >;
 
 /**
@@ -62,7 +57,7 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
   const facts = await triggerFacts(build, deps.sourceHost);
   const trigger = triggerOf(build, facts);
   const first = deps.planBuild(config.text, trigger);
-  // A custom image's name does not say its platform: the registry does.
+  // A custom image's or an operator's catalog name need not say its platform.
   const imagePlatforms = first.kind === 'build' ? await platformsOf(first, deps) : {};
   const plan =
     Object.keys(imagePlatforms).length > 0
@@ -137,14 +132,17 @@ function startedEvents(
   ];
 }
 
-/** The platforms of the custom images the plan's jobs name, by image key. */
+/**
+ * The platforms of the images the plan's jobs name, by image key, where the
+ * registry or the catalog knows them.
+ */
 async function platformsOf(
   plan: BuildPlan,
-  deps: Pick<Deps, 'customImagePlatform'>,
+  deps: Pick<Deps, 'imagePlatform'>,
 ): Promise<Record<string, Platform>> {
   const platforms: Record<string, Platform> = {};
   for (const name of new Set(plan.jobs.map((j) => j.image))) {
-    const platform = await deps.customImagePlatform(name);
+    const platform = await deps.imagePlatform(name);
     if (platform) platforms[imageKey(name)] = platform;
   }
 

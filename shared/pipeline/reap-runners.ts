@@ -1,6 +1,7 @@
 import { newEvent } from '../events/catalogue.ts';
 import { allOf, appendToBuild, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
+import { BuildStateError } from './errors.ts';
 
 /** A runner Bakehouse tagged, as the reaper lists it. */
 export interface TaggedRunner {
@@ -20,7 +21,7 @@ export interface RunnerReaper {
 /** What one pass of the reaper did. */
 export interface ReapReport {
   readonly terminated: readonly string[];
-  /** Runners whose termination failed; the next pass tries them again. */
+  /** Runners whose record or termination failed; the next pass tries them again. */
   readonly failed: readonly string[];
 }
 
@@ -29,9 +30,10 @@ type Deps = Pick<PipelineDeps, 'events' | 'log' | 'now'> & {
 };
 
 /**
- * Terminates every tagged runner past its expiry and records RunnerTerminated
- * with the reason. A failed termination is logged and left for the next pass,
- * which finds the runner still running.
+ * Terminates every tagged runner past its expiry, recording RunnerTerminated
+ * with the reason first: a runner whose record fails is left running, so the
+ * next pass finds it again and records it then. Each runner is handled on its
+ * own; a failure is logged, counted in `failed`, and the pass goes on.
  */
 export async function reapRunners(deps: Deps): Promise<ReapReport> {
   const now = deps.now();
@@ -44,27 +46,32 @@ export async function reapRunners(deps: Deps): Promise<ReapReport> {
   for (const runner of expired) {
     const { runnerId, buildId, jobId } = runner;
     try {
+      await recordTermination(deps, runner, `expired at ${runner.expiresAt}`);
       await deps.reaper.terminate(runnerId);
     } catch (error) {
       failed.push(runnerId);
-      deps.log.warn('runner termination failed', {
+      deps.log.warn('expired runner not reaped', {
         runnerId,
         buildId,
+        jobId,
         error: String(error),
       });
       continue;
     }
     terminated.push(runnerId);
-    await recordTermination(deps, runner, `expired at ${runner.expiresAt}`);
     deps.log.info('expired runner terminated', { runnerId, buildId, jobId });
   }
 
   return { terminated, failed };
 }
 
+/** Records RunnerTerminated once; a runner of no known build has nothing to record. */
 async function recordTermination(deps: Deps, runner: TaggedRunner, reason: string) {
   const { buildId, jobId, runnerId } = runner;
-  const build = await readBuild(deps.events, buildId).catch(() => undefined);
+  const build = await readBuild(deps.events, buildId).catch((error: unknown) => {
+    if (error instanceof BuildStateError) return undefined;
+    throw error;
+  });
   if (!build) return;
   if (allOf(build, 'RunnerTerminated').some((e) => e.data.runnerId === runnerId)) return;
 

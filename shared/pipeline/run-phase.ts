@@ -11,6 +11,7 @@ import {
 import type { PipelineDeps } from './deps.ts';
 import { BuildStateError } from './errors.ts';
 import { phaseInput } from './inputs.ts';
+import { leaseUntil } from './lease.ts';
 
 type Deps = Pick<
   PipelineDeps,
@@ -19,6 +20,7 @@ type Deps = Pick<
   | 'fleet'
   | 'callbacks'
   | 'waiting'
+  | 'slots'
   | 'generatePhaseScript'
   | 'artifacts'
   | 'settings'
@@ -28,10 +30,13 @@ type Deps = Pick<
 
 /**
  * Sends one phase of a job to its runner as a generated script, remembering
- * the task token the state waits on; the result comes back by callback. A
- * phase with no commands completes at once (clone always has work, and so
- * has after_test when the job lists artifacts: they are collected there).
- * The script gets where it stores artifacts, for as long as the phase may run.
+ * the task token the state waits on and then the command that runs it; the
+ * result comes back by callback. Before it, the runner's expiry and the job's
+ * slot are renewed for this phase (and the bake after it, once the job
+ * decided to bake). A phase with no commands completes at once (clone always
+ * has work, and so has after_test when the job lists artifacts: they are
+ * collected there). The script gets where it stores artifacts, for as long as
+ * the phase may run.
  */
 export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const { buildId, jobId, runnerId, phase, taskToken } = phaseInput.parse(input);
@@ -80,13 +85,17 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
     artifactUpload,
     imageFollows,
   });
+  const now = deps.now();
+  const bakes = allOf(build, 'BakeStarted').some((e) => e.data.jobId === jobId);
+  const expiresAt = leaseUntil(now, deps.settings, bakes);
+  await renewLease({ buildId, jobId, runnerId, phase }, expiresAt, deps);
   const recorded = allOf(build, 'PhaseStarted').some(
     (e) => e.data.jobId === jobId && e.data.phase === phase,
   );
   if (!recorded) {
     await appendToBuild(deps.events, build, [newEvent('PhaseStarted', { jobId, phase })]);
   }
-  const startedAt = deps.now().toISOString();
+  const startedAt = now.toISOString();
   await deps.waiting.put({
     runnerId,
     buildId,
@@ -95,7 +104,7 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
     callbackToken: taskToken,
     startedAt,
   });
-  await deps.fleet.startPhase({
+  const commandId = await deps.fleet.startPhase({
     buildId,
     jobId,
     runnerId,
@@ -105,5 +114,26 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
     timeoutSeconds,
     callbackToken: taskToken,
   });
-  deps.log.info('phase sent', { buildId, jobId, runnerId, phase });
+  await deps.waiting.recordCommand(runnerId, taskToken, commandId);
+  deps.log.info('phase sent', { buildId, jobId, runnerId, phase, commandId, expiresAt });
+}
+
+/**
+ * Moves the runner's expiry and the job's slot to `expiresAt`. A renewal
+ * that fails does not fail the phase: it is logged, and the runner's older
+ * expiry stands (the reaper takes it only once that passed).
+ */
+async function renewLease(
+  ids: { buildId: string; jobId: string; runnerId: string; phase: string },
+  expiresAt: string,
+  deps: Pick<Deps, 'fleet' | 'slots' | 'log'>,
+): Promise<void> {
+  try {
+    await deps.fleet.renewExpiry(ids.runnerId, expiresAt);
+  } catch (error) {
+    deps.log.warn('runner expiry not renewed', { ...ids, error: String(error) });
+  }
+  if (!(await deps.slots.renew(ids.buildId, ids.jobId, expiresAt))) {
+    deps.log.warn('job slot lapsed before the phase', ids);
+  }
 }

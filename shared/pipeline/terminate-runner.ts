@@ -1,9 +1,9 @@
-import { newEvent } from '../events/catalogue.ts';
-import { allOf, appendToBuild, readBuild } from './build-stream.ts';
+import { appendToBuild, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
+import { endRunners, runnersTerminated } from './end-runners.ts';
 import { type JobState, jobInput } from './inputs.ts';
 
-type Deps = Pick<PipelineDeps, 'events' | 'fleet' | 'log'>;
+type Deps = Pick<PipelineDeps, 'events' | 'fleet' | 'waiting' | 'log'>;
 
 /** Why a job's runner ends: the first failure caught, or the job's end. */
 export function terminationReason(state: JobState): string {
@@ -14,24 +14,21 @@ export function terminationReason(state: JobState): string {
 
 /**
  * Ends the job's runner on every path (success, failure, timeout, lost
- * runner) and records RunnerTerminated once; a job without a runner (a
- * failed launch) has nothing to end.
+ * runner) and records RunnerTerminated once. A job whose state has no runner
+ * (LaunchRunner failed, perhaps after EC2 had started the instance) still
+ * has its runners found by their build and job tags, and ended.
  */
 export async function terminateRunner(input: unknown, deps: Deps): Promise<void> {
   const state = jobInput.parse(input);
   const { buildId, jobId } = state;
-  const runnerId = state.runner?.runnerId;
-  if (!runnerId) return;
-
   const reason = terminationReason(state);
-  await deps.fleet.terminate(runnerId, reason);
   const build = await readBuild(deps.events, buildId);
-  const recorded = allOf(build, 'RunnerTerminated').some(
-    (e) => e.data.runnerId === runnerId,
-  );
-  if (!recorded) {
-    const event = newEvent('RunnerTerminated', { jobId, runnerId, reason });
-    await appendToBuild(deps.events, build, [event]);
+
+  const known = state.runner ? [{ runnerId: state.runner.runnerId, jobId }] : [];
+  const ended = await endRunners(build, { jobId, known }, reason, deps);
+  if (ended.length > 0) {
+    await appendToBuild(deps.events, build, runnersTerminated(ended, reason));
   }
-  deps.log.info('runner terminated', { buildId, jobId, runnerId, reason });
+  const runnerIds = ended.map((r) => r.runnerId);
+  deps.log.info('runner terminated', { buildId, jobId, runnerIds, reason });
 }

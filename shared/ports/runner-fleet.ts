@@ -16,6 +16,11 @@ export interface ResolvedImage {
   readonly version?: number;
   /** True for a base image from the catalog. */
   readonly base: boolean;
+  /**
+   * The image's root device (`/dev/sda1`, `/dev/xvda`), which the runner's
+   * root volume settings must name; absent where images have none (locally).
+   */
+  readonly rootDevice?: string;
 }
 
 /** What a runner is launched for. */
@@ -23,8 +28,27 @@ export interface RunnerSpec {
   readonly buildId: string;
   readonly jobId: string;
   readonly image: ResolvedImage;
-  /** ISO time after which the reaper may terminate the runner. */
+  /** ISO time after which the reaper may terminate the runner, until renewed. */
   readonly expiresAt: string;
+  /**
+   * True for a pull request from a fork: its runner gets no means to decrypt
+   * secure values (on AWS, an instance profile without kms:Decrypt). Absent
+   * means false.
+   */
+  readonly fromFork?: boolean;
+}
+
+/** A runner the fleet still has (not terminated), and the job it was launched for. */
+export interface FleetRunner {
+  readonly runnerId: string;
+  readonly buildId: string;
+  readonly jobId: string;
+}
+
+/** Which runners to find: a build's, or one job's of it. */
+export interface RunnerFilter {
+  readonly buildId: string;
+  readonly jobId?: string;
 }
 
 /** One phase sent to a runner: a script generated for the runner's shell. */
@@ -100,10 +124,21 @@ export interface PhaseResult {
 export interface RunnerFleet {
   /** Starts a runner from the job's image; resolves to its id. */
   launch(spec: RunnerSpec): Promise<string>;
-  /** Starts a phase; its result comes back through the callback, not here. */
-  startPhase(command: PhaseCommand): Promise<void>;
+  /**
+   * Starts a phase and resolves to the id of the command that runs it (SSM's
+   * command id on AWS); the result comes back through the callback, not here.
+   */
+  startPhase(command: PhaseCommand): Promise<string>;
+  /** Moves the time after which the reaper may terminate the runner. */
+  renewExpiry(runnerId: string, expiresAt: string): Promise<void>;
   /** Ends a runner; ending one already gone is not an error. */
   terminate(runnerId: string, reason: string): Promise<void>;
+  /**
+   * The runners not yet terminated that were launched for a build (or one of
+   * its jobs), found by what they were launched with rather than by the build
+   * stream: a runner whose RunnerLaunched was never recorded is found too.
+   */
+  findRunners(filter: RunnerFilter): Promise<FleetRunner[]>;
 }
 
 /**

@@ -6,8 +6,6 @@ import {
   pipelineTasks,
   taskStateNames,
 } from '../../shared/pipeline/index.ts';
-import type { JobState } from '../../shared/pipeline/inputs.ts';
-import type { LoadConfigOutput } from '../../shared/pipeline/load-config.ts';
 
 type State = Record<string, unknown> & { Type: string };
 
@@ -107,33 +105,19 @@ describe('the build state machine definition', () => {
     expect(states.get(taskStateNames.terminateBuildRunners)?.Next).toBe('FinishBuild');
   });
 
-  it('keeps the state of a 40-job matrix far below the 256 KB payload limit', () => {
-    const buildId = '01JFZ8Q4X7T3M9N2B5C6D8E0FG';
-    const jobs = Array.from({ length: 40 }, (_, i) => ({
-      buildId,
-      jobId: String(i + 1),
-    }));
-    const afterLoadConfig: LoadConfigOutput = { buildId, outcome: 'run', jobs };
-    const cause = `Phase install of job 40 in build ${buildId} ended failed; log: ${'x'.repeat(200)}`;
-    const job: JobState & Record<string, unknown> = {
-      buildId,
-      jobId: '40',
-      slot: { acquired: true },
-      image: {
-        name: 'Ubuntu2204',
-        platform: 'linux',
-        ref: 'ami-0123456789abcdef0',
-        base: true,
+  it('ends the build through FinishBuild when LoadConfig itself fails', () => {
+    const catches = states.get(taskStateNames.loadConfig)?.Catch as {
+      ErrorEquals: string[];
+      Next: string;
+      ResultPath: string;
+    }[];
+
+    expect(catches).toEqual([
+      {
+        ErrorEquals: ['States.ALL'],
+        Next: taskStateNames.finishBuild,
+        ResultPath: '$.configFailure',
       },
-      runner: { runnerId: 'i-0123456789abcdef0' },
-      failure: { Error: 'PhaseFailed', Cause: cause },
-      finalizeFailure: { Error: 'PhaseFailed', Cause: cause },
-    };
-
-    const mapInput = Buffer.byteLength(JSON.stringify(afterLoadConfig));
-    const jobState = Buffer.byteLength(JSON.stringify(job));
-
-    expect(mapInput).toBeLessThan(4 * 1024);
-    expect(jobState).toBeLessThan(2 * 1024);
+    ]);
   });
 });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LocalOrchestrator, type LocalTask } from '../../local/orchestrator.ts';
+import {
+  LocalOrchestrator,
+  type LocalTask,
+  localWaitMs,
+} from '../../local/orchestrator.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
 
 /** A small hand-written machine with the shapes the pipeline uses. */
@@ -154,6 +158,43 @@ describe('LocalOrchestrator', () => {
     await orchestrator.idle();
 
     expect(orchestrator.startedCount()).toBe(1);
+  });
+
+  it('pauses in every Wait, so a loop polling for a slot does not spin', async () => {
+    const polling = {
+      StartAt: 'AskForSlot',
+      States: {
+        AskForSlot: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::lambda:invoke',
+          TimeoutSeconds: 30,
+          Next: 'SlotFree',
+        },
+        SlotFree: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.free', BooleanEquals: true, Next: 'Done' }],
+          Default: 'WaitForSlot',
+        },
+        WaitForSlot: { Type: 'Wait', Seconds: 30, Next: 'AskForSlot' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    let asks = 0;
+    const orchestrator = new LocalOrchestrator({
+      definition: polling,
+      tasks: { AskForSlot: async () => ({ free: ++asks >= 4 }) },
+      callbackStates: [],
+      deps: {},
+      callbacks: new LocalTaskCallbacks(),
+    });
+    const started = Date.now();
+
+    await orchestrator.startBuild('b5', {});
+    await orchestrator.idle();
+
+    expect(asks).toBe(4);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * localWaitMs);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('refuses a definition with a Task state that no task is bound to', () => {

@@ -16,9 +16,9 @@ import { LocalImages } from '../../local/local-images.ts';
 import { localPipelineOrchestrator } from '../../local/orchestrator.ts';
 import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
+import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
 import {
   createPipelineTable,
-  DynamoDbJobSlots,
   DynamoDbWaitingPhases,
 } from '../../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
@@ -27,7 +27,7 @@ import { buildStream } from '../../shared/events/catalogue/streams.ts';
 import { newEvent } from '../../shared/events/catalogue.ts';
 import type { StoredEvent } from '../../shared/events/store.ts';
 import { defaultCatalog, defaultImageSettings } from '../../shared/images/catalog.ts';
-import { customPlatform } from '../../shared/images/custom-platform.ts';
+import { knownPlatform } from '../../shared/images/custom-platform.ts';
 import { resolveImage } from '../../shared/images/resolve.ts';
 import { completePhase, type PipelineDeps } from '../../shared/pipeline/index.ts';
 import { phaseScriptGenerator } from '../../shared/pipeline/phase-scripts.ts';
@@ -65,7 +65,7 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
     events: store,
     sourceHost: new GitSourceHost(() => origin),
     planBuild: (text, trigger) => planBuild(text, trigger),
-    customImagePlatform: (name) => customPlatform(images.registry, name),
+    imagePlatform: (name) => knownPlatform(images.registry, defaultCatalog, name),
     allocateBuildNumber: (repo, buildId) => allocateBuildNumber(store, repo, buildId),
     resolveImage: (name) =>
       resolveImage(name, {
@@ -76,9 +76,12 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
     fleet: {
       launch: (spec) => fleet.launch(spec),
       terminate: (runnerId, reason) => fleet.terminate(runnerId, reason),
+      renewExpiry: (runnerId, expiresAt) => fleet.renewExpiry(runnerId, expiresAt),
+      findRunners: (filter) => fleet.findRunners(filter),
       startPhase: async (command) => {
-        await fleet.startPhase(command);
+        const commandId = await fleet.startPhase(command);
         for (const group of fleet.runningProcessGroups()) processGroups.add(group);
+        return commandId;
       },
     },
     callbacks,
@@ -94,7 +97,7 @@ export async function localPipeline(settings: { phaseTimeoutSeconds: number }) {
       stateDir: stateFolder,
       baseUrl: () => 'http://127.0.0.1:9',
     }),
-    settings: { installationMaxJobs: 4, ...settings },
+    settings: { installationMaxJobs: 4, bakeTimeoutSeconds: 60, ...settings },
     bake: {
       registry: images.registry,
       store: images.store,

@@ -190,6 +190,25 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
     expect(eventLines(events).at(-1)).toBe('BuildFinished:failed');
   });
 
+  it('fails a job whose runner the local fleet refuses to launch, leaving nothing', async () => {
+    const config = yaml('image: Visual Studio 2019', 'build_script:', '  - echo never');
+
+    const { buildId, events } = await pipeline.build(config);
+
+    expect(jobLines(events, '1').slice(-2)).toEqual([
+      'MessageAdded',
+      'JobFinished:failed',
+    ]);
+    expect(jobLines(events, '1')).not.toContain('RunnerLaunched');
+    expect(messagesOf(events)).toContain(
+      `ImageNotRunnableLocallyError: Image 'Visual Studio 2019' of job 1 in build ` +
+        `${buildId} is a Windows image: Windows runners cannot run locally, only ` +
+        'Linux images can.',
+    );
+    expect(eventLines(events).at(-1)).toBe('BuildFinished:failed');
+    expect(pipeline.fleet.runnerIds()).toEqual([]);
+  });
+
   it('stops the other jobs of a fast_finish matrix when one fails', async () => {
     const config = yaml(
       'image: Ubuntu2204',

@@ -1,4 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -175,6 +182,43 @@ describe('LocalRunnerFleet', () => {
 
     await until(() => !processAlive(background));
     expect(processAlive(background)).toBe(false);
+  });
+
+  it('finds the runners of a build, or of one of its jobs, until they end', async () => {
+    const one = await fleet.launch(spec);
+    const two = await fleet.launch({ ...spec, jobId: '2' });
+    await fleet.launch({ ...spec, buildId: '01JOTHER' });
+
+    const ofBuild = await fleet.findRunners({ buildId: '01JBUILD' });
+    const ofJob = await fleet.findRunners({ buildId: '01JBUILD', jobId: '2' });
+    await fleet.terminate(two, 'job finished');
+
+    expect(ofBuild.map((r) => r.runnerId).sort()).toEqual([one, two].sort());
+    expect(ofJob).toEqual([{ runnerId: two, buildId: '01JBUILD', jobId: '2' }]);
+    expect(await fleet.findRunners({ buildId: '01JBUILD', jobId: '2' })).toEqual([]);
+  });
+
+  it('leaves no folder behind a launch that failed half-way', async () => {
+    const custom: ResolvedImage = {
+      name: 'widget-tools',
+      platform: 'linux',
+      ref: 'snap-broken',
+      version: 1,
+      base: false,
+    };
+    const broken = new LocalRunnerFleet({
+      stateFolder,
+      onPhaseFinished: async () => {},
+      materializeImage: async () => {
+        throw new Error('snapshot snap-broken is unreadable');
+      },
+    });
+
+    await expect(broken.launch({ ...spec, image: custom })).rejects.toThrow(
+      'snapshot snap-broken is unreadable',
+    );
+    expect(readdirSync(join(stateFolder, 'runners'))).toEqual([]);
+    expect(await broken.findRunners({ buildId: spec.buildId })).toEqual([]);
   });
 
   it('reports a phase sent to a runner that is gone as lost', async () => {

@@ -1,4 +1,5 @@
 import {
+  DescribeImagesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
@@ -6,9 +7,16 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
+import { withRootDevice } from '../../shared/aws/ec2-root-device.ts';
+import { type Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
 import type { RunnerSpec } from '../../shared/ports/runner-fleet.ts';
-import { type MotoNetwork, motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import {
+  type MotoNetwork,
+  motoEc2,
+  motoNetwork,
+  motoRunnerFleet,
+  motoSsm,
+} from '../support/moto.ts';
 
 const keyArn =
   'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -21,7 +29,13 @@ describe('the EC2 runner fleet on moto', () => {
   const spec = (buildId: string): RunnerSpec => ({
     buildId,
     jobId: '1',
-    image: { name: 'Ubuntu2204', platform: 'linux', ref: network.imageId, base: true },
+    image: {
+      name: 'Ubuntu2204',
+      platform: 'linux',
+      ref: network.imageId,
+      base: true,
+      rootDevice: network.rootDevice,
+    },
     expiresAt: '2030-01-01T00:00:00.000Z',
   });
   const instance = async (id: string) => {
@@ -33,18 +47,7 @@ describe('the EC2 runner fleet on moto', () => {
     ec2 = motoEc2(inject('motoEndpoint'));
     ssm = motoSsm(inject('motoEndpoint'));
     network = await motoNetwork(ec2, inject('motoEndpoint'));
-    fleet = new Ec2RunnerFleet({
-      ec2,
-      ssm,
-      subnetIds: [network.subnetId],
-      securityGroupId: network.securityGroupId,
-      instanceProfileArn: network.instanceProfileArn,
-      kmsKeyArn: keyArn,
-      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-      rootVolumeGiB: { linux: 30, windows: 60 },
-      logGroupName: '/bakehouse/phases',
-      installation: 'Bakehouse',
-    });
+    fleet = motoRunnerFleet({ ec2, ssm }, network, { kmsKeyArn: keyArn });
   });
   afterAll(() => {
     ec2.destroy();
@@ -99,10 +102,70 @@ describe('the EC2 runner fleet on moto', () => {
     await fleet.terminate(runnerId);
   });
 
+  it('puts the root volume on the root device the image names (/dev/xvda here)', async () => {
+    const found = await ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['amazon'],
+        Filters: [{ Name: 'root-device-name', Values: ['/dev/xvda'] }],
+      }),
+    );
+    const xvda = found.Images?.[0]?.ImageId ?? '';
+    const resolve = withRootDevice(
+      async (name) => ({
+        image: { name, platform: 'linux', ref: xvda, base: true },
+        warnings: [],
+      }),
+      ec2,
+    );
+    const { image } = await resolve('Ubuntu2204');
+
+    const runnerId = await fleet.launch({ ...spec('01JLAUNCH0000000000000000F'), image });
+
+    const volumes = await ec2.send(
+      new DescribeVolumesCommand({
+        Filters: [{ Name: 'attachment.instance-id', Values: [runnerId] }],
+      }),
+    );
+    expect(image.rootDevice).toBe('/dev/xvda');
+    expect((await instance(runnerId))?.RootDeviceName).toBe('/dev/xvda');
+    expect(volumes.Volumes?.map((v) => [v.Attachments?.[0]?.Device, v.Size])).toEqual([
+      ['/dev/xvda', 30],
+    ]);
+    expect(volumes.Volumes?.[0]?.Encrypted).toBe(true);
+    await fleet.terminate(runnerId);
+  });
+
+  it('finds the runners of a build and of a job by their tags, until they end', async () => {
+    const buildId = '01JLAUNCH0000000000000000G';
+    const one = await fleet.launch(spec(buildId));
+    const two = await fleet.launch({ ...spec(buildId), jobId: '2' });
+
+    const ofBuild = await fleet.findRunners({ buildId });
+    const ofJob = await fleet.findRunners({ buildId, jobId: '2' });
+    await fleet.terminate(two);
+
+    expect(ofBuild.map((r) => r.runnerId).sort()).toEqual([one, two].sort());
+    expect(ofJob).toEqual([{ runnerId: two, buildId, jobId: '2' }]);
+    expect(await fleet.findRunners({ buildId, jobId: '2' })).toEqual([]);
+    await fleet.terminate(one);
+  });
+
+  it('moves the expiry tag of a runner', async () => {
+    const runnerId = await fleet.launch(spec('01JLAUNCH0000000000000000H'));
+
+    await fleet.renewExpiry(runnerId, '2031-06-01T00:00:00.000Z');
+
+    const tags = (await instance(runnerId))?.Tags ?? [];
+    expect(tags.find((t) => t.Key === runnerTags.expiresAt)?.Value).toBe(
+      '2031-06-01T00:00:00.000Z',
+    );
+    await fleet.terminate(runnerId);
+  });
+
   it('sends a phase as one AWS-RunShellScript command with its whole script', async () => {
     const runnerId = await fleet.launch(spec('01JLAUNCH0000000000000000D'));
 
-    await fleet.startPhase({
+    const commandId = await fleet.startPhase({
       buildId: '01JLAUNCH0000000000000000D',
       jobId: '1',
       runnerId,
@@ -115,6 +178,7 @@ describe('the EC2 runner fleet on moto', () => {
 
     const listed = await ssm.send(new ListCommandsCommand({ InstanceId: runnerId }));
     const command = listed.Commands?.[0];
+    expect(command?.CommandId).toBe(commandId);
     expect(command?.DocumentName).toBe('AWS-RunShellScript');
     expect(command?.Parameters).toEqual({
       commands: ['echo one\necho two'],

@@ -2,6 +2,7 @@ import { TerminateInstancesCommand } from '@aws-sdk/client-ec2';
 import { Duration } from 'aws-cdk-lib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDefinition } from '../../infra/definition.ts';
+import { buildStream } from '../../shared/events/catalogue.ts';
 import { failLostRunner } from '../../shared/pipeline/runner-lost.ts';
 import { motoPipeline } from './moto-pipeline.ts';
 
@@ -167,7 +168,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
       {
         script: (c) => (c.phase === 'install' ? 'hang' : 'succeeded'),
         during: async (id) => {
-          await pipeline.until(id, 'PhaseStarted:1:install');
+          await pipeline.untilHanging(id, '1', 'install');
           const [runnerId = ''] = await pipeline.runners(id);
           await pipeline.ec2.send(
             new TerminateInstancesCommand({ InstanceIds: [runnerId] }),
@@ -192,7 +193,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     const { buildId, lines } = await pipeline.build(
       yaml('image: Ubuntu2204', 'install:', '  - make deps'),
       {
-        launchFails: true,
+        launchFails: 'refused',
       },
     );
     lastBuild = buildId;
@@ -200,6 +201,47 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
     expect(job('1', lines)).toEqual(['MessageAdded', 'JobFinished:failed']);
     expect(await pipeline.runners(buildId)).toEqual([]);
     expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('ends the runner of a job whose LaunchRunner failed after EC2 started it', async () => {
+    const { buildId, lines } = await pipeline.build(
+      yaml('image: Ubuntu2204', 'install:', '  - make deps'),
+      { launchFails: 'after-start' },
+    );
+    lastBuild = buildId;
+
+    expect(job('1', lines)).toEqual([
+      'RunnerTerminated',
+      'MessageAdded',
+      'JobFinished:failed',
+    ]);
+    expect(await pipeline.runners(buildId)).toHaveLength(1);
+    expect(lines.at(-1)).toBe('BuildFinished:failed');
+  });
+
+  it('ends the build as error, saying why, when its config cannot be fetched', async () => {
+    const fetchConfig = pipeline.deps.sourceHost.fetchConfig;
+    pipeline.deps.sourceHost.fetchConfig = async () => {
+      throw Object.assign(new Error('Bad credentials (GET contents/appveyor.yml)'), {
+        name: 'HttpError',
+      });
+    };
+
+    const { buildId, lines } = await pipeline.build(twoJobs).finally(() => {
+      pipeline.deps.sourceHost.fetchConfig = fetchConfig;
+    });
+    lastBuild = buildId;
+
+    expect(lines).toEqual(['BuildRequested', 'MessageAdded', 'BuildFinished:error']);
+    const events = await pipeline.deps.events.read(buildStream(buildId));
+    const sha = String(events[0]?.data.sha).slice(0, 7);
+    expect(events.at(-1)?.data).toEqual({
+      status: 'error',
+      reason:
+        `LoadConfig failed for build ${buildId} (acme/widget at ${sha}): ` +
+        'HttpError: Bad credentials (GET contents/appveyor.yml)',
+    });
+    expect(pipeline.orchestrator.status(buildId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('stops a fast_finish matrix when a job fails, ending the other runner', async () => {

@@ -1,16 +1,24 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { ulid } from 'ulid';
 import { inject } from 'vitest';
 import {
   type LocalPipelineDeps,
   localPipelineOrchestrator,
 } from '../../local/orchestrator.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
-import { Ec2RunnerFleet, runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
+import { withRootDevice } from '../../shared/aws/ec2-root-device.ts';
+import { runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
 import { completePhase } from '../../shared/pipeline/complete-phase.ts';
 import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
 import { RunnerNotReadyError } from '../../shared/pipeline/errors.ts';
 import type { PhaseCommand, PhaseResult } from '../../shared/ports/runner-fleet.ts';
-import { type MotoNetwork, motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import {
+  type MotoNetwork,
+  motoEc2,
+  motoNetwork,
+  motoRunnerFleet,
+  motoSsm,
+} from '../support/moto.ts';
 import {
   buildLines,
   type PipelineTables,
@@ -38,6 +46,23 @@ export type ScriptedOutcome =
 export type PhaseScript = (command: PhaseCommand) => ScriptedOutcome;
 
 /**
+ * How a launch fails, injected at the fleet adapter: `refused` before EC2
+ * starts anything (an unknown AMI), `after-start` once EC2 has started the
+ * instance (the Lambda dies, or recording RunnerLaunched fails).
+ */
+export type LaunchFailure = 'refused' | 'after-start';
+
+/** How the scripted builds run. */
+export interface BuildOptions {
+  readonly script?: PhaseScript;
+  readonly launchFails?: LaunchFailure;
+  /** How long each phase runs before its result comes back; default at once. */
+  readonly phaseMs?: number;
+  /** Acts on the running build before it is awaited. */
+  readonly during?: (buildId: string) => Promise<void>;
+}
+
+/**
  * The synthesized definition run by the local orchestrator, with the EC2
  * runner fleet on moto_server (RunInstances, SendCommand, TerminateInstances
  * for real) and the phase results of a scripted runner coming back through
@@ -52,50 +77,89 @@ export async function motoPipeline(
   const ec2: EC2Client = motoEc2(inject('motoEndpoint'));
   const network: MotoNetwork = await motoNetwork(ec2, inject('motoEndpoint'));
   const tables: PipelineTables = await pipelineTables('moto-pipeline');
-  const fleet = new Ec2RunnerFleet({
-    ec2,
-    ssm: motoSsm(inject('motoEndpoint')),
-    subnetIds: [network.subnetId],
-    securityGroupId: network.securityGroupId,
-    instanceProfileArn: network.instanceProfileArn,
-    kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
-    instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-    rootVolumeGiB: { linux: 30, windows: 60 },
-    logGroupName: '/bakehouse/phases',
+  const fleet = motoRunnerFleet({ ec2, ssm: motoSsm(inject('motoEndpoint')) }, network, {
     installation: 'MotoPipeline',
   });
-  let script: PhaseScript = () => 'succeeded';
-  let launchFails = false;
+  let options: BuildOptions = {};
   const callbacks = new LocalTaskCallbacks();
   const hanging: PhaseCommand[] = [];
+  const live = new Set<string>();
+  let mostLive = 0;
+  const configs = new Map<string, string>();
   const base = pipelineDeps(tables, undefined, {
-    settings: { installationMaxJobs, phaseTimeoutSeconds: 600 },
+    settings: { installationMaxJobs, phaseTimeoutSeconds: 600, bakeTimeoutSeconds: 1800 },
     ...overrides,
   });
   const deps: LocalPipelineDeps = {
     ...base,
     callbacks,
-    resolveImage: async (name) => ({
-      image: { name, platform: 'linux', ref: network.imageId, base: true },
-      warnings: [],
-    }),
+    sourceHost: {
+      ...base.sourceHost,
+      fetchConfig: async (_repository, sha) => {
+        const text = configs.get(sha);
+        return text === undefined ? undefined : { path: 'appveyor.yml', text };
+      },
+    },
+    resolveImage: withRootDevice(
+      async (name) => ({
+        image: { name, platform: 'linux', ref: network.imageId, base: true },
+        warnings: [],
+      }),
+      ec2,
+    ),
     fleet: {
       launch: async (spec) => {
-        if (launchFails) throw launchRefused();
-        return fleet.launch(spec);
+        if (options.launchFails === 'refused') throw launchRefused();
+        const runnerId = await fleet.launch(spec);
+        live.add(runnerId);
+        mostLive = Math.max(mostLive, live.size);
+        if (options.launchFails === 'after-start') throw lostAfterStart();
+        return runnerId;
       },
-      terminate: (runnerId) => fleet.terminate(runnerId),
+      terminate: async (runnerId) => {
+        await fleet.terminate(runnerId);
+        live.delete(runnerId);
+      },
+      renewExpiry: (runnerId, expiresAt) => fleet.renewExpiry(runnerId, expiresAt),
+      findRunners: (filter) => fleet.findRunners(filter),
       startPhase: async (command) => {
-        const outcome = script(command);
+        const outcome = (options.script ?? (() => 'succeeded'))(command);
         if (outcome === 'not-ready') throw new RunnerNotReadyError(command.runnerId);
-        await fleet.startPhase(command);
+        const commandId = await fleet.startPhase(command);
+        const finish = () => void completePhase(result(command, outcome), deps);
         if (outcome === 'hang') hanging.push(command);
-        else setImmediate(() => void completePhase(result(command, outcome), deps));
+        else setTimeout(finish, options.phaseMs ?? 0);
+        return commandId;
       },
     },
     now: () => new Date(),
   };
   const orchestrator = localPipelineOrchestrator(deps, definition);
+
+  /**
+   * The command of a phase left hanging, once SendCommand answered for it:
+   * PhaseStarted is recorded before, so waiting for it is not enough.
+   */
+  async function hangingCommand(buildId: string, jobId: string, phase: string) {
+    for (let i = 0; i < 1_200; i++) {
+      const command = hanging.find(
+        (c) => c.buildId === buildId && c.jobId === jobId && c.phase === phase,
+      );
+      if (command) return command;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`Phase ${phase} of job ${jobId} is not hanging`);
+  }
+
+  /** Requests and starts a build of `config`, each with its own commit. */
+  async function start(config: string): Promise<string> {
+    const sha = ulid().toLowerCase().padEnd(40, '0');
+    configs.set(sha, config);
+    const buildId = await requestBuild(tables.store, 'Build me', sha);
+    await orchestrator.startBuild(buildId, { buildId });
+
+    return buildId;
+  }
 
   return {
     ec2,
@@ -103,24 +167,30 @@ export async function motoPipeline(
     store: tables.store,
     orchestrator,
     /** Runs a build of `config`; `during` acts on it before it is awaited. */
-    async build(
-      config: string,
-      options: {
-        script?: PhaseScript;
-        launchFails?: boolean;
-        during?: (buildId: string) => Promise<void>;
-      } = {},
-    ) {
-      script = options.script ?? (() => 'succeeded');
-      launchFails = options.launchFails ?? false;
-      deps.sourceHost.fetchConfig = async () => ({ path: 'appveyor.yml', text: config });
-      const buildId = await requestBuild(tables.store);
-      await orchestrator.startBuild(buildId, { buildId });
+    async build(config: string, buildOptions: BuildOptions = {}) {
+      options = buildOptions;
+      const buildId = await start(config);
       await options.during?.(buildId);
       await orchestrator.idle();
 
       return { buildId, lines: await buildLines(tables.store, buildId) };
     },
+    /** Runs builds of these configs at once, and waits for them all. */
+    async builds(all: readonly string[], buildOptions: BuildOptions = {}) {
+      options = buildOptions;
+      mostLive = 0;
+      const buildIds = await Promise.all(all.map(start));
+      await orchestrator.idle();
+
+      return Promise.all(
+        buildIds.map(async (buildId) => ({
+          buildId,
+          lines: await buildLines(tables.store, buildId),
+        })),
+      );
+    },
+    /** The most runners alive at once since the last `builds`. */
+    mostRunnersAtOnce: () => mostLive,
     /** Ends a phase left hanging, as its runner would report it. */
     async finish(
       buildId: string,
@@ -128,15 +198,13 @@ export async function motoPipeline(
       phase: string,
       outcome: ScriptedOutcome,
     ) {
-      // PhaseStarted is recorded before SendCommand answers: wait for the command.
-      for (let i = 0; i < 1_200; i++) {
-        const command = hanging.find(
-          (c) => c.buildId === buildId && c.jobId === jobId && c.phase === phase,
-        );
-        if (command) return completePhase(result(command, outcome), deps);
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error(`Phase ${phase} of job ${jobId} is not hanging`);
+      const command = await hangingCommand(buildId, jobId, phase);
+
+      return completePhase(result(command, outcome), deps);
+    },
+    /** Resolves once the phase's command was sent and hangs on its runner. */
+    async untilHanging(buildId: string, jobId: string, phase: string) {
+      await hangingCommand(buildId, jobId, phase);
     },
     /** Resolves once the build has recorded this `buildLines` line. */
     async until(buildId: string, line: string) {
@@ -174,6 +242,14 @@ export async function motoPipeline(
         .map((i) => i.InstanceId ?? '');
     },
   };
+}
+
+/** What a LaunchRunner Lambda that died after RunInstances answered with. */
+function lostAfterStart(): Error {
+  const error = new Error('Task timed out after 120.00 seconds');
+  error.name = 'Lambda.Unknown';
+
+  return error;
 }
 
 /** EC2's refusal of a launch; moto launches from any AMI id, so it is injected. */

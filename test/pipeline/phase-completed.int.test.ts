@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { pipelineEnvNames } from '../../shared/aws/pipeline-env.ts';
 import type { CommandInvocationDetail } from '../../shared/aws/ssm-phase-result.ts';
+import { buildStream, isEvent } from '../../shared/events/catalogue.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
 import { reportBeginMarker, reportEndMarker } from '../../shared/runners/phase-report.ts';
 import {
@@ -21,6 +22,7 @@ import {
   pipelineDeps,
   pipelineTables,
   requestBuild,
+  stubFleet,
 } from './support.ts';
 
 const sfn = mockClient(SFNClient);
@@ -31,6 +33,7 @@ const logGroup = '/bakehouse/phases';
 function commandEvent(
   runnerId: string,
   status: string,
+  commandId = 'c-1',
 ): EventBridgeEvent<string, CommandInvocationDetail> {
   return {
     version: '0',
@@ -42,7 +45,7 @@ function commandEvent(
     region: 'us-east-1',
     resources: [`arn:aws:ec2:us-east-1:123456789012:instance/${runnerId}`],
     detail: {
-      'command-id': 'c-1',
+      'command-id': commandId,
       'document-name': 'AWS-RunShellScript',
       'instance-id': runnerId,
       'requested-date-time': '2026-12-03T12:00:00Z',
@@ -90,11 +93,11 @@ describe('the phase completion Lambda, fed EventBridge SSM events', () => {
     phase = 'install' as const,
   ) {
     const deps = pipelineDeps(tables, 'install:\n  - make deps\n', {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => runnerId,
-        startPhase: async () => undefined,
-        terminate: async () => undefined,
-      },
+        // SSM's id of the command RunPhase sends.
+        startPhase: async () => 'c-1',
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -199,6 +202,55 @@ describe('the phase completion Lambda, fed EventBridge SSM events', () => {
       taskToken: 'token-exit',
       error: 'JobExitedRed',
     });
+  });
+
+  it('fails the phase, saying why, when SSM says success but no report was printed', async () => {
+    const buildId = await waitingPhase('i-0dda', 'token-no-report');
+    sfn.on(SendTaskFailureCommand).resolves({});
+    logs.on(GetLogEventsCommand).resolves({ events: [], nextBackwardToken: 'b/0' });
+
+    await handler(commandEvent('i-0dda', 'Success'));
+
+    expect(sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input).toMatchObject({
+      taskToken: 'token-no-report',
+      error: 'PhaseFailed',
+    });
+    const events = await tables.store.read(buildStream(buildId));
+    const message = events.findLast((e) => isEvent(e, 'MessageAdded'));
+    expect(message?.data).toMatchObject({
+      level: 'error',
+      message: expect.stringMatching(
+        /Phase install of job 1 in build .* ended with SSM status Success, but its report was not found in \/bakehouse\/phases:c-1\/i-0dda.*: the variables and messages it set are unknown/,
+      ),
+    });
+    expect((await buildLines(tables.store, buildId)).at(-1)).toBe(
+      'PhaseFinished:1:install:failed',
+    );
+  }, 30_000);
+
+  it('ends the phase only with its own command, not another one sent to the runner', async () => {
+    const buildId = await waitingPhase('i-0abb', 'token-own');
+    sfn.on(SendTaskSuccessCommand).resolves({});
+    logs
+      .on(GetLogEventsCommand)
+      .resolves(
+        output({ outcome: 'succeeded', exitCode: 0, variables: {}, messages: [] }),
+      );
+
+    await handler(commandEvent('i-0abb', 'Success', 'c-operator'));
+    const afterOther = await buildLines(tables.store, buildId);
+    await handler(commandEvent('i-0abb', 'Success', 'c-1'));
+
+    expect(afterOther.at(-1)).toBe('PhaseStarted:1:install');
+    expect(sfn.commandCalls(SendTaskSuccessCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        taskToken: 'token-own',
+        output: JSON.stringify({ phase: 'install', exitCode: 0 }),
+      },
+    ]);
+    expect((await buildLines(tables.store, buildId)).at(-1)).toBe(
+      'PhaseFinished:1:install:success',
+    );
   });
 
   it('falls back on the SSM status, with an error message, when no report was printed', async () => {

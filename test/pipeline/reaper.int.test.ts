@@ -1,10 +1,12 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
+import type { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
 import { Ec2RunnerReaper } from '../../shared/aws/ec2-runner-reaper.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
+import type { EventStore } from '../../shared/events/store.ts';
 import { reapRunners } from '../../shared/pipeline/reap-runners.ts';
-import { motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import type { ResolvedImage } from '../../shared/ports/runner-fleet.ts';
+import { motoEc2, motoNetwork, motoRunnerFleet, motoSsm } from '../support/moto.ts';
 import {
   buildLines,
   type PipelineTables,
@@ -20,29 +22,20 @@ describe('the reaper on moto and DynamoDB Local', () => {
   let ec2: EC2Client;
   let tables: PipelineTables;
   let fleet: Ec2RunnerFleet;
-  let launchImage: { name: string; platform: 'linux'; ref: string; base: boolean };
+  let launchImage: ResolvedImage;
   beforeAll(async () => {
     ec2 = motoEc2(inject('motoEndpoint'));
     tables = await pipelineTables('reaper');
     const network = await motoNetwork(ec2, inject('motoEndpoint'));
-    fleet = new Ec2RunnerFleet({
-      ec2,
-      ssm: motoSsm(inject('motoEndpoint')),
-      subnetIds: [network.subnetId],
-      securityGroupId: network.securityGroupId,
-      instanceProfileArn: network.instanceProfileArn,
-      kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
-      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-      rootVolumeGiB: { linux: 30, windows: 60 },
-      logGroupName: '/bakehouse/phases',
+    fleet = motoRunnerFleet({ ec2, ssm: motoSsm(inject('motoEndpoint')) }, network, {
       installation,
     });
-    const imageId = network.imageId;
     launchImage = {
       name: 'Ubuntu2204',
       platform: 'linux' as const,
-      ref: imageId,
+      ref: network.imageId,
       base: true,
+      rootDevice: network.rootDevice,
     };
   });
   afterAll(() => ec2.destroy());
@@ -128,5 +121,41 @@ describe('the reaper on moto and DynamoDB Local', () => {
     expect(first).toEqual({ terminated: [], failed: [expired.runnerId] });
     expect(second).toEqual({ terminated: [expired.runnerId], failed: [] });
     expect(await stateOf(expired.runnerId)).toMatch(/shutting-down|terminated/);
+  });
+
+  it('goes on past a runner whose record fails, and records and reaps it next pass', async () => {
+    const unlucky = await runner('2026-12-03T09:00:00.000Z');
+    const other = await runner('2026-12-03T09:30:00.000Z');
+    const reaper = new Ec2RunnerReaper(ec2, installation);
+    let outage = true;
+    const flakyEvents: EventStore = {
+      read: (streamId, fromVersion) => tables.store.read(streamId, fromVersion),
+      commit: async (commit) => {
+        const ofUnlucky = commit.appends.some(
+          (a) => a.streamId === buildStream(unlucky.buildId),
+        );
+        if (outage && ofUnlucky) throw new Error('ProvisionedThroughputExceeded');
+        return tables.store.commit(commit);
+      },
+    };
+
+    const first = await reapRunners({ events: flakyEvents, log, now: () => now, reaper });
+    const unluckyAfterFirst = await stateOf(unlucky.runnerId);
+    outage = false;
+    const second = await reapRunners({
+      events: flakyEvents,
+      log,
+      now: () => now,
+      reaper,
+    });
+
+    expect(first.failed).toEqual([unlucky.runnerId]);
+    expect(first.terminated).toContain(other.runnerId);
+    expect(unluckyAfterFirst).toBe('running');
+    expect(second.terminated).toContain(unlucky.runnerId);
+    expect(await buildLines(tables.store, unlucky.buildId)).toContain(
+      'RunnerTerminated:1',
+    );
+    expect(await stateOf(unlucky.runnerId)).toMatch(/shutting-down|terminated/);
   });
 });

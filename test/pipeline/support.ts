@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
 import { LocalImages } from '../../local/local-images.ts';
+import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
 import {
   createPipelineTable,
-  DynamoDbJobSlots,
   DynamoDbWaitingPhases,
 } from '../../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
@@ -14,8 +14,9 @@ import { planBuild } from '../../shared/config/planner.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
 import { defaultImageSettings } from '../../shared/images/catalog.ts';
+import { imageKey } from '../../shared/images/names.ts';
 import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
-import type { TaskCallbacks } from '../../shared/ports/runner-fleet.ts';
+import type { RunnerFleet, TaskCallbacks } from '../../shared/ports/runner-fleet.ts';
 import { freshStore, localClient } from '../events/support.ts';
 import { eventLines } from '../local/pipeline-harness.ts';
 
@@ -34,6 +35,21 @@ export class RecordingCallbacks implements TaskCallbacks {
   async fail(token: string, error: string, cause: string): Promise<void> {
     this.calls.push({ token, error, cause });
   }
+}
+
+/**
+ * A runner fleet that launches `i-0123`, sends every phase as command
+ * `command-1`, finds no runner and ends any; `overrides` replaces any of it.
+ */
+export function stubFleet(overrides: Partial<RunnerFleet> = {}): RunnerFleet {
+  return {
+    launch: async () => 'i-0123',
+    startPhase: async () => 'command-1',
+    renewExpiry: async () => undefined,
+    terminate: async () => undefined,
+    findRunners: async () => [],
+    ...overrides,
+  };
 }
 
 /** The tables of one test file on DynamoDB Local: events and pipeline. */
@@ -74,20 +90,19 @@ export function pipelineDeps(
       pullRequestFiles: async () => [],
       hasOpenPullRequest: async () => false,
     },
-    planBuild: (text, trigger) =>
-      planBuild(text, trigger, { defaultImage: 'Ubuntu2204' }),
-    customImagePlatform: async () => undefined,
+    planBuild: (text, trigger, platforms) =>
+      planBuild(text, trigger, {
+        defaultImage: 'Ubuntu2204',
+        imagePlatform: (name) => platforms?.[imageKey(name)],
+      }),
+    imagePlatform: async () => undefined,
     allocateBuildNumber: (repo, buildId) =>
       allocateBuildNumber(tables.store, repo, buildId),
     resolveImage: async (name) => ({
       image: { name, platform: 'linux', ref: 'ami-0123', base: true },
       warnings: [],
     }),
-    fleet: {
-      launch: async () => 'i-0123',
-      startPhase: async () => undefined,
-      terminate: async () => undefined,
-    },
+    fleet: stubFleet(),
     callbacks,
     slots: new DynamoDbJobSlots(tables.client, tables.pipelineTable),
     waiting: new DynamoDbWaitingPhases(tables.client, tables.pipelineTable),
@@ -102,7 +117,11 @@ export function pipelineDeps(
       }),
       downloadUrl: async (key) => ({ url: `http://artifacts.invalid/${key}` }),
     },
-    settings: { installationMaxJobs: 10, phaseTimeoutSeconds: 600 },
+    settings: {
+      installationMaxJobs: 10,
+      phaseTimeoutSeconds: 600,
+      bakeTimeoutSeconds: 1800,
+    },
     bake: {
       registry: images.registry,
       store: images.store,
@@ -114,8 +133,22 @@ export function pipelineDeps(
   } as PipelineDeps & { callbacks: RecordingCallbacks };
 }
 
-/** Records a BuildRequested for a push to main; returns the new build id. */
-export async function requestBuild(store: DynamoDbEventStore, message = 'Build me') {
+/** A pull request a test build comes from. */
+export interface RequestedPullRequest {
+  readonly number: number;
+  readonly fromFork: boolean;
+}
+
+/**
+ * Records a BuildRequested for a push to main (or, given `pullRequest`, a
+ * pull request into it); returns the new build id.
+ */
+export async function requestBuild(
+  store: DynamoDbEventStore,
+  message = 'Build me',
+  sha = 'a'.repeat(40),
+  pullRequest?: RequestedPullRequest,
+) {
   const buildId = ulid();
   await store.commit({
     appends: [
@@ -126,9 +159,18 @@ export async function requestBuild(store: DynamoDbEventStore, message = 'Build m
           newEvent('BuildRequested', {
             buildId,
             repository,
-            sha: 'a'.repeat(40),
-            ref: 'refs/heads/main',
+            sha,
+            ref: pullRequest
+              ? `refs/pull/${pullRequest.number}/merge`
+              : 'refs/heads/main',
             branch: 'main',
+            ...(pullRequest && {
+              pullRequest: {
+                ...pullRequest,
+                headSha: 'b'.repeat(40),
+                headBranch: 'topic',
+              },
+            }),
             commit: { message, author: { name: 'Ada', email: 'ada@example.com' } },
             changedFiles: ['src/app.js'],
             deliveryId: `delivery-${buildId}`,

@@ -4,8 +4,8 @@ import { acquireJobSlot } from '../../shared/pipeline/acquire-job-slot.ts';
 import { finishBuild } from '../../shared/pipeline/finish-build.ts';
 import { finishJob } from '../../shared/pipeline/finish-job.ts';
 import { launchRunner } from '../../shared/pipeline/launch-runner.ts';
+import { leaseMarginSeconds } from '../../shared/pipeline/lease.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
-import { phaseStates } from '../../shared/pipeline/names.ts';
 import { runPhase } from '../../shared/pipeline/run-phase.ts';
 import { terminateRunner } from '../../shared/pipeline/terminate-runner.ts';
 import {
@@ -14,6 +14,7 @@ import {
   pipelineDeps,
   pipelineTables,
   requestBuild,
+  stubFleet,
 } from './support.ts';
 
 const matrix = `
@@ -169,6 +170,22 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     ]);
   });
 
+  it('ends as error a build whose LoadConfig failed after it recorded the plan', async () => {
+    const deps = pipelineDeps(tables, matrix);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const configFailure = { Error: 'Lambda.Unknown', Cause: 'Task timed out' };
+
+    const finished = await finishBuild({ buildId, configFailure }, deps);
+
+    expect(finished).toEqual({ status: 'error' });
+    expect((await buildLines(tables.store, buildId)).slice(-3)).toEqual([
+      'JobFinished:1:cancelled',
+      'JobFinished:2:cancelled',
+      'BuildFinished:error',
+    ]);
+  });
+
   it('skips a commit whose title carries [skip ci], recording why', async () => {
     const deps = pipelineDeps(tables, matrix);
     const buildId = await requestBuild(tables.store, 'Docs only [skip ci]');
@@ -206,17 +223,15 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     await finishJob({ buildId, jobId: '2' }, deps);
   });
 
-  it('launches a runner that expires after every phase timeout, once per job', async () => {
+  it('launches a runner that expires a phase timeout and a margin after launch, once per job', async () => {
     const launched: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async (spec) => {
           launched.push(spec.expiresAt);
           return 'i-0abc';
         },
-        startPhase: async () => undefined,
-        terminate: async () => undefined,
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -227,8 +242,8 @@ describe('the pipeline tasks on DynamoDB Local', () => {
 
     expect(runner).toEqual({ runnerId: 'i-0abc' });
     expect(again).toEqual(runner);
-    // Every phase state's 600 s, and half an hour for boot and termination.
-    const lifetimeMs = (phaseStates.length * 600 + 30 * 60) * 1000;
+    // One phase's 600 s and the margin; every phase renews it (see runPhase).
+    const lifetimeMs = (600 + leaseMarginSeconds) * 1000;
     const expiry = new Date(Date.parse('2026-12-03T12:00:00.000Z') + lifetimeMs);
     expect(launched).toEqual([expiry.toISOString()]);
   });
@@ -236,13 +251,13 @@ describe('the pipeline tasks on DynamoDB Local', () => {
   it('completes a phase with no commands at once, without a runner command', async () => {
     const sent: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => 'i-0def',
         startPhase: async (command) => {
           sent.push(command.phase);
+          return `command-${command.phase}`;
         },
-        terminate: async () => undefined,
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -268,13 +283,13 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     const targets: unknown[] = [];
     const config = 'image: Ubuntu2204\nartifacts:\n  - path: dist\\*.whl\n';
     const deps = pipelineDeps(tables, config, {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => 'i-0art',
         startPhase: async (command) => {
           sent.push(command.phase);
+          return `command-${command.phase}`;
         },
-        terminate: async () => undefined,
-      },
+      }),
       generatePhaseScript: async (request) => {
         targets.push(request.artifactUpload);
         return { shell: 'bash', script: 'true' };
@@ -368,13 +383,12 @@ describe('the pipeline tasks on DynamoDB Local', () => {
   it('terminates the runner once, with the failure as the reason', async () => {
     const ended: string[] = [];
     const deps = pipelineDeps(tables, matrix, {
-      fleet: {
+      fleet: stubFleet({
         launch: async () => 'i-0f00',
-        startPhase: async () => undefined,
         terminate: async (runnerId, reason) => {
           ended.push(`${runnerId}: ${reason}`);
         },
-      },
+      }),
     });
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
@@ -389,10 +403,7 @@ describe('the pipeline tasks on DynamoDB Local', () => {
     await terminateRunner(state, deps);
     await terminateRunner({ buildId, jobId: '2' }, deps);
 
-    expect(ended).toEqual([
-      'i-0f00: job ended by RunnerLost',
-      'i-0f00: job ended by RunnerLost',
-    ]);
+    expect(ended).toEqual(['i-0f00: job ended by RunnerLost']);
     const lines = await buildLines(tables.store, buildId);
     expect(lines.filter((l) => l.startsWith('RunnerTerminated'))).toEqual([
       'RunnerTerminated:1',

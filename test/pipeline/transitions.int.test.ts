@@ -19,7 +19,8 @@ const matrix = (jobs: number, phases: string[]) =>
 describe('state transitions per build, counted from local executions', () => {
   let pipeline: Awaited<ReturnType<typeof motoPipeline>>;
   beforeAll(async () => {
-    pipeline = await motoPipeline(synthesizeDefinition());
+    // Room for the 40-job matrix at once, as the Map's own concurrency allows.
+    pipeline = await motoPipeline(synthesizeDefinition(), 40);
   });
 
   let largestState = 0;
@@ -40,23 +41,26 @@ describe('state transitions per build, counted from local executions', () => {
       .length;
   }
 
-  it('grows by a fixed number per job, whatever the phases, with small states', async () => {
+  it('grows by a fixed number per job, whatever the phases', async () => {
     const counts: number[] = [];
-    const largest: number[] = [];
-    for (const jobs of [1, 2, 3]) {
+    for (const jobs of [1, 2, 3])
       counts.push(await transitions(matrix(jobs, ['install'])));
-      largest.push(largestState);
-    }
     const busier = await transitions(
       matrix(1, ['install', 'build_script', 'test_script', 'on_finish']),
     );
 
     expect(counts).toEqual([1, 2, 3].map((jobs) => perBuild + perJob * jobs));
     expect(busier).toBe(perBuild + perJob);
-    // The largest state grows by one job reference per job: 40 jobs stay under 8 KB.
-    const [, two = 0, three = 0] = largest;
-    expect(three + 37 * (three - two)).toBeLessThan(8 * 1024);
   });
+
+  it('runs a 40-job matrix with every state far below the 256 KB payload limit', async () => {
+    const count = await transitions(matrix(40, ['install']));
+
+    expect(count).toBe(perBuild + perJob * 40);
+    // Measured, not estimated: the Map's input carries one small reference per job.
+    expect(largestState).toBeGreaterThan(40 * 40);
+    expect(largestState).toBeLessThan(8 * 1024);
+  }, 240_000);
 
   it('takes fewer transitions when a job fails early', async () => {
     const failed = await transitions(matrix(1, ['install']), true);

@@ -3,13 +3,18 @@ import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { ListCommandsCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localCredentials } from '../../local/dynamodb-local.ts';
-import { Ec2RunnerFleet } from '../../shared/aws/ec2-runner-fleet.ts';
 import { phaseScriptGenerator } from '../../shared/pipeline/phase-scripts.ts';
 import type { ResolvedImage } from '../../shared/ports/runner-fleet.ts';
 import { encryptWithKms } from '../../shared/secrets/kms.ts';
 import { kmsDecryption } from '../../shared/secrets/runner-decryption.ts';
 import { command, linuxJob, phaseContext } from '../runners/fixtures.ts';
-import { type MotoNetwork, motoEc2, motoNetwork, motoSsm } from '../support/moto.ts';
+import {
+  type MotoNetwork,
+  motoEc2,
+  motoNetwork,
+  motoRunnerFleet,
+  motoSsm,
+} from '../support/moto.ts';
 
 const plaintext = 'ghp_secure-value-sent-to-an-EC2-runner';
 
@@ -35,17 +40,8 @@ describe('a secure value sent to an EC2 runner through SSM, on moto', () => {
   it('travels as KMS ciphertext: no SendCommand parameter holds the value', async () => {
     const key = await kms.send(new CreateKeyCommand({ Description: 'bakehouse test' }));
     const ciphertext = await encryptWithKms(kms, key.KeyMetadata?.KeyId ?? '', plaintext);
-    const fleet = new Ec2RunnerFleet({
-      ec2,
-      ssm,
-      subnetIds: [network.subnetId],
-      securityGroupId: network.securityGroupId,
-      instanceProfileArn: network.instanceProfileArn,
+    const fleet = motoRunnerFleet({ ec2, ssm }, network, {
       kmsKeyArn: key.KeyMetadata?.Arn ?? '',
-      instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
-      rootVolumeGiB: { linux: 30, windows: 60 },
-      logGroupName: '/bakehouse/phases',
-      installation: 'Bakehouse',
     });
     const generate = phaseScriptGenerator({
       repositoryUrl: (repository) => `https://github.com/${repository}.git`,
@@ -62,6 +58,7 @@ describe('a secure value sent to an EC2 runner through SSM, on moto', () => {
       platform: 'linux',
       ref: network.imageId,
       base: true,
+      rootDevice: network.rootDevice,
     };
     const runnerId = await fleet.launch({
       buildId,

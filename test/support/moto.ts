@@ -9,6 +9,10 @@ import {
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { freePort, localCredentials } from '../../local/dynamodb-local.ts';
+import {
+  Ec2RunnerFleet,
+  type Ec2RunnerFleetOptions,
+} from '../../shared/aws/ec2-runner-fleet.ts';
 
 /** A running moto_server (EC2, SSM and the rest), and how to stop it. */
 export interface MotoServer {
@@ -94,12 +98,18 @@ export function motoS3(endpoint: string): S3Client {
   return new S3Client({ ...clientOptions(endpoint), forcePathStyle: true });
 }
 
-/** A VPC with one subnet and a security group, an AMI and an instance profile, for runners. */
+/**
+ * A VPC with one subnet and a security group, an AMI and the two instance
+ * profiles (trusted runners, fork pull requests' runners), for runners.
+ */
 export interface MotoNetwork {
   readonly subnetId: string;
   readonly securityGroupId: string;
   readonly imageId: string;
+  /** The root device of `imageId`, as DescribeImages says it. */
+  readonly rootDevice: string;
   readonly instanceProfileArn: string;
+  readonly forkInstanceProfileArn: string;
 }
 
 /**
@@ -150,6 +160,35 @@ export async function motoNetwork(
     subnetId: subnet.Subnet?.SubnetId ?? '',
     securityGroupId: group.GroupId ?? '',
     imageId: images.Images?.[0]?.ImageId ?? '',
+    rootDevice: images.Images?.[0]?.RootDeviceName ?? '',
     instanceProfileArn: await createInstanceProfile(endpoint, `runners-${VpcId}`),
+    forkInstanceProfileArn: await createInstanceProfile(
+      endpoint,
+      `fork-runners-${VpcId}`,
+    ),
   };
+}
+
+/**
+ * An EC2 runner fleet on a moto network, with the sizes and types the
+ * construct defaults to; `options` replaces any of them.
+ */
+export function motoRunnerFleet(
+  clients: { readonly ec2: EC2Client; readonly ssm: SSMClient },
+  network: MotoNetwork,
+  options: Partial<Ec2RunnerFleetOptions> = {},
+): Ec2RunnerFleet {
+  return new Ec2RunnerFleet({
+    ...clients,
+    subnetIds: [network.subnetId],
+    securityGroupId: network.securityGroupId,
+    instanceProfileArn: network.instanceProfileArn,
+    forkInstanceProfileArn: network.forkInstanceProfileArn,
+    kmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
+    instanceTypes: { linux: 'm7i.large', windows: 'm7i.xlarge' },
+    rootVolumeGiB: { linux: 30, windows: 60 },
+    logGroupName: '/bakehouse/phases',
+    installation: 'Bakehouse',
+    ...options,
+  });
 }

@@ -61,8 +61,9 @@ export interface BuildEventData {
     }[];
     readonly versionFormat: string;
     /**
-     * The platforms of the custom images the jobs name, by image key, as
-     * the registry knew them: later tasks plan again with the same ones.
+     * The platforms of the images the jobs name, by image key, as the
+     * registry (custom images) or the catalog (the operator's base images)
+     * knew them: later tasks plan again with the same ones.
      */
     readonly imagePlatforms?: Readonly<Record<string, 'linux' | 'windows' | 'macos'>>;
     /** How many warnings the config produced (the messages are MessageAdded events). */
