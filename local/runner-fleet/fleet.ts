@@ -86,9 +86,6 @@ export class LocalRunnerFleet implements RunnerFleet {
       rmSync(layout.folder, { recursive: true, force: true });
       throw error;
     }
-    if (!image.base) await this.materialize(image, layout);
-    const link = join(layout.home, 'projects');
-    if (!existsSync(link)) symlinkSync('../projects', link);
     this.runners.set(runnerId, {
       buildId: spec.buildId,
       jobId: spec.jobId,

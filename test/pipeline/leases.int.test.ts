@@ -79,7 +79,13 @@ describe("a job's lease on its runner and its slot", () => {
     await launchRunner({ buildId, jobId: '1', image }, deps);
     const bake = newEvent('BakeStarted', { jobId: '1', imageName: 'widget-tools' });
     await tables.store.commit({
-      appends: [{ streamId: buildStream(buildId), expectedVersion: 4, events: [bake] }],
+      appends: [
+        {
+          streamId: buildStream(buildId),
+          expectedVersion: await tables.store.version(buildStream(buildId)),
+          events: [bake],
+        },
+      ],
     });
 
     setTime('12:40:00');

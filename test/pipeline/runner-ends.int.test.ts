@@ -87,7 +87,11 @@ describe('ending runners the build stream does not know', () => {
     });
     await tables.store.commit({
       appends: [
-        { streamId: buildStream(buildId), expectedVersion: 3, events: [launched] },
+        {
+          streamId: buildStream(buildId),
+          expectedVersion: await tables.store.version(buildStream(buildId)),
+          events: [launched],
+        },
       ],
     });
 
@@ -112,7 +116,11 @@ describe('ending runners the build stream does not know', () => {
     const finished = newEvent('BuildFinished', { status: 'cancelled', reason: 'x' });
     await tables.store.commit({
       appends: [
-        { streamId: buildStream(buildId), expectedVersion: 3, events: [finished] },
+        {
+          streamId: buildStream(buildId),
+          expectedVersion: await tables.store.version(buildStream(buildId)),
+          events: [finished],
+        },
       ],
     });
 
