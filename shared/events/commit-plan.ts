@@ -24,6 +24,15 @@ export interface PlannedEvent {
 export interface PlannedCommit {
   readonly events: readonly PlannedEvent[];
   readonly idempotency?: { readonly key: string; readonly item: Item };
+  /**
+   * The appends whose expected version is past 0: in a transaction, each
+   * gets a check that the event at that version exists, so an expected
+   * version ahead of its stream is a conflict, never a gap.
+   */
+  readonly checks: readonly {
+    readonly streamId: string;
+    readonly expectedVersion: number;
+  }[];
 }
 
 /** Plans a commit recorded at `recordedAt`; throws a typed error when it cannot be written. */
@@ -62,19 +71,24 @@ export function planCommit(commit: Commit, recordedAt: string): PlannedCommit {
           key: commit.idempotencyKey,
           item: encodeIdempotency(commit.idempotencyKey, commit.result, recordedAt),
         };
-  assertWithinTransaction([
-    ...events.map((e) => e.item),
-    ...(idempotency ? [idempotency.item] : []),
-  ]);
+  const checks = commit.appends
+    .filter((a) => a.expectedVersion > 0)
+    .map(({ streamId, expectedVersion }) => ({ streamId, expectedVersion }));
+  assertWithinTransaction(
+    [...events.map((e) => e.item), ...(idempotency ? [idempotency.item] : [])],
+    checks.length,
+  );
 
-  return { events, ...(idempotency && { idempotency }) };
+  return { events, ...(idempotency && { idempotency }), checks };
 }
 
-function assertWithinTransaction(items: readonly Item[]): void {
+/** Checks the written items and the condition checks (which carry no item) together. */
+function assertWithinTransaction(items: readonly Item[], checks: number): void {
   const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
-  if (items.length > maxTransactionItems) {
+  const count = items.length + checks;
+  if (count > maxTransactionItems) {
     throw new CommitTooLargeError(
-      items.length,
+      count,
       bytes,
       `DynamoDB's ${maxTransactionItems} items per transaction`,
     );

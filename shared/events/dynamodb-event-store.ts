@@ -2,6 +2,13 @@
  * The event store on DynamoDB (and DynamoDB Local): one item per event, a
  * conditional write per event for optimistic concurrency, one transaction per
  * multi-item commit, idempotency items in the same table and transaction.
+ *
+ * A transaction also checks that the event at each expected version exists,
+ * so an expected version ahead of its stream is refused. A single event is
+ * one conditional PutItem, the cheapest write: it refuses a stale expected
+ * version but cannot see one ahead, which only a writer that did not read the
+ * stream could pass. Every writer of Bakehouse takes its expected version
+ * from a read of the stream, which only grows.
  */
 import {
   ConditionalCheckFailedException,
@@ -202,10 +209,18 @@ export class DynamoDbEventStore implements VersionedEventStore {
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
     };
+    const checks = plan.checks.map(({ streamId, expectedVersion }) => ({
+      ConditionCheck: {
+        TableName: this.#table,
+        Key: { stream: { S: streamId }, version: { N: String(expectedVersion) } },
+        ConditionExpression: 'attribute_exists(#version)',
+        ExpressionAttributeNames: { '#version': 'version' },
+      },
+    }));
     try {
       await this.#client.send(
         new TransactWriteItemsCommand({
-          TransactItems: idempotency ? [...puts, idempotency] : puts,
+          TransactItems: [...puts, ...(idempotency ? [idempotency] : []), ...checks],
         }),
       );
     } catch (error) {
@@ -233,10 +248,11 @@ export class DynamoDbEventStore implements VersionedEventStore {
     const failed = reasons.findIndex(
       (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
     );
-    const event = plan.events[failed];
-    if (!event) throw error;
+    const firstCheck = plan.events.length + (plan.idempotency ? 1 : 0);
+    const conflicted = plan.events[failed] ?? plan.checks[failed - firstCheck];
+    if (!conflicted) throw error;
 
-    throw await this.#conflict(event.streamId, event.expectedVersion);
+    throw await this.#conflict(conflicted.streamId, conflicted.expectedVersion);
   }
 
   async #idempotencyItem(key: string): Promise<Item | undefined> {

@@ -119,6 +119,27 @@ describe('DynamoDbEventStore', () => {
     expect(await store.read(fresh)).toEqual([]);
   });
 
+  it('refuses a commit whose expected version is ahead of its stream, leaving no gap', async () => {
+    const short = buildStream('ahead-of-stream');
+    await store.commit({
+      appends: [{ streamId: short, expectedVersion: 0, events: [message('one')] }],
+    });
+
+    const ahead = store.commit({
+      appends: [
+        { streamId: short, expectedVersion: 3, events: [message('a'), message('b')] },
+      ],
+    });
+
+    await expect(ahead).rejects.toBeInstanceOf(StreamVersionConflictError);
+    await expect(ahead).rejects.toMatchObject({
+      streamId: short,
+      expectedVersion: 3,
+      actualVersion: 1,
+    });
+    expect((await store.read(short)).map((e) => e.version)).toEqual([1]);
+  });
+
   it('commits 99 events and an idempotency item, and refuses one event more', async () => {
     const events = Array.from({ length: 99 }, (_, i) => message(`e${i}`));
     const atLimit = buildStream('at-limit');
