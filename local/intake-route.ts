@@ -12,9 +12,12 @@ export function intakeRoute(
   wiring: Omit<IntakeWiring, 'log'>,
   logger: Logger = new Logger({ serviceName: 'bakehouse-webhook' }),
 ): Route {
+  // A child of its own: the handler adds the Lambda context to its logger,
+  // which must not stick to the lines of the rest of the backend.
+  const own = logger.createChild();
   const handler = webhookHandler(
-    () => dynamoDbIntakeDeps({ ...wiring, log: logger }),
-    logger,
+    () => dynamoDbIntakeDeps({ ...wiring, log: own }),
+    own,
   );
 
   return functionUrlRoute(handler, 'bakehouse-webhook');
