@@ -17,6 +17,7 @@ import { ViewQueries } from '../shared/views/queries.ts';
 import { ViewProjector } from '../shared/views/view-projector.ts';
 import { viewsDocumentClient } from '../shared/views/views-client.ts';
 import { artifactFilesRoute } from './artifacts/files-route.ts';
+import { deadLetterFile, keepDeadLetters } from './dead-letters.ts';
 import {
   type DynamoDbLocal,
   localCredentials,
@@ -147,8 +148,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
 
         return projected;
       },
-      onGiveUp: (records, error) =>
-        logger.error('stream records given up', { count: records.length, error }),
+      onGiveUp: (records, error) => {
+        const file = deadLetterFile(stateDir);
+        keepDeadLetters(file, records, error);
+        logger.error('stream records given up', { count: records.length, file, error });
+      },
     });
     stops.push(() => poller.stop());
 

@@ -101,14 +101,18 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     if (handled === 0) idleCycle = cycle;
   };
 
-  const deliver = async (records: DynamoDBRecord[]): Promise<void> => {
+  // As Lambda does with ReportBatchItemFailures: the records before the
+  // first one reported failed are done; the rest are delivered again.
+  const deliver = async (batch: DynamoDBRecord[]): Promise<void> => {
     const attempts = options.maxAttempts ?? 3;
+    let records = batch;
     let last: unknown;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const answer = await options.handler({ Records: records } as DynamoDBStreamEvent);
         if (answer.batchItemFailures.length === 0) return;
         last = answer.batchItemFailures;
+        records = records.slice(firstFailed(records, answer.batchItemFailures));
       } catch (error) {
         last = error;
       }
@@ -150,6 +154,17 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
     },
   };
+}
+
+/** The index of the earliest record a handler reported failed (0 when none matches). */
+function firstFailed(
+  records: readonly DynamoDBRecord[],
+  failures: readonly { itemIdentifier: string }[],
+): number {
+  const failed = new Set(failures.map((f) => f.itemIdentifier));
+  const index = records.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''));
+
+  return Math.max(index, 0);
 }
 
 /** A Streams API record in the shape Lambda hands to a handler. */
