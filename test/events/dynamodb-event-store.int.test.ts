@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
-import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import { buildStream, imageStream, newEvent } from '../../shared/events/catalogue.ts';
+import { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
 import {
   CommitTooLargeError,
   IdempotencyInProgressError,
@@ -16,10 +16,11 @@ const message = (text: string): NewEvent =>
 describe('DynamoDbEventStore', () => {
   let client: DynamoDBClient;
   let store: DynamoDbEventStore;
+  let names: { events: string };
 
   beforeAll(async () => {
     client = localClient();
-    ({ store } = await freshStore(client, 'store'));
+    ({ store, names } = await freshStore(client, 'store'));
   });
   afterAll(() => client.destroy());
 
@@ -242,6 +243,34 @@ describe('DynamoDbEventStore', () => {
     expect(appended).toHaveLength(1);
     expect(streams.flat()).toHaveLength(1);
     expect(told).toEqual(told.map(() => winner));
+  });
+
+  it('lists the streams of a kind since a time, newest first, up to a limit', async () => {
+    let now = Date.parse('2031-01-01T00:00:00.000Z');
+    const clocked = new DynamoDbEventStore({
+      client,
+      tableName: names.events,
+      clock: () => new Date(now),
+    });
+    for (const name of ['since-a', 'since-b', 'since-c']) {
+      now += 60_000;
+      await clocked.commit({
+        appends: [
+          { streamId: imageStream(name), expectedVersion: 0, events: [message(name)] },
+        ],
+      });
+    }
+
+    const since = await clocked.listStreams('image', {
+      since: '2031-01-01T00:01:30.000Z',
+    });
+    const newest = await clocked.listStreams('image', { limit: 1 });
+
+    expect(since.map((s) => s.streamId)).toEqual([
+      imageStream('since-c'),
+      imageStream('since-b'),
+    ]);
+    expect(newest.map((s) => s.streamId)).toEqual([imageStream('since-c')]);
   });
 
   it('lists the streams of a kind newest first', async () => {
