@@ -92,6 +92,7 @@ export class EventStore extends Construct {
       partitionKey: attribute(table.partitionKey),
       sortKey: attribute(table.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      ...(table.timeToLive && { timeToLiveAttribute: table.timeToLive }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       ...(props.encryptionKey

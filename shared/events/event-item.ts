@@ -53,13 +53,24 @@ export function encodeIdempotency(
   result: Readonly<Record<string, unknown>> | undefined,
   recordedAt: string,
 ): Item {
+  const expires = Date.parse(recordedAt) / 1000 + idempotencyDays * 86_400;
+
   return {
     stream: { S: idempotencyStream(key) },
     version: { N: '0' },
     result: { S: JSON.stringify(result ?? {}) },
     recordedAt: { S: recordedAt },
+    expiresAt: { N: String(Math.floor(expires)) },
   };
 }
+
+/**
+ * How long an idempotency key holds, in days: far longer than anyone repeats
+ * a command (GitHub redelivers a webhook for 3 days; a task token lives as
+ * long as its phase), short enough that the keys do not pile up for ever.
+ * DynamoDB's TTL then deletes the item, within a few days of it expiring.
+ */
+export const idempotencyDays = 30;
 
 /** The partition key of an idempotency item. */
 export function idempotencyStream(key: string): string {

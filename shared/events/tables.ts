@@ -31,6 +31,8 @@ export interface TableDefinition {
   readonly sortKey: KeyAttribute;
   readonly stream?: 'NEW_AND_OLD_IMAGES';
   readonly indexes: readonly IndexDefinition[];
+  /** The attribute DynamoDB's TTL reads (epoch seconds), when items expire. */
+  readonly timeToLive?: string;
 }
 
 /** The names of the two tables in one deployment or one local state folder. */
@@ -45,12 +47,14 @@ export const streamsByKindIndex = 'streamsByKind';
 /**
  * The events table: one item per event (`stream`, `version`), plus one item
  * per idempotency key (`idempotency#<key>`, version 0). Only first events
- * carry `streamKind`, so the index is sparse.
+ * carry `streamKind`, so the index is sparse; only idempotency items carry
+ * `expiresAt`, so events never expire.
  */
 export const eventsTable: TableDefinition = {
   partitionKey: { name: 'stream', type: 'S' },
   sortKey: { name: 'version', type: 'N' },
   stream: 'NEW_AND_OLD_IMAGES',
+  timeToLive: 'expiresAt',
   indexes: [
     {
       indexName: streamsByKindIndex,

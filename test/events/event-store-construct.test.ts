@@ -2,7 +2,15 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventStore } from '../../infra/event-store.ts';
+import { newEvent } from '../../shared/events/catalogue.ts';
+import {
+  encodeEvent,
+  encodeIdempotency,
+  idempotencyDays,
+} from '../../shared/events/event-item.ts';
 import { streamsByKindIndex } from '../../shared/events/tables.ts';
+
+const at = '2026-12-03T10:00:00.000Z';
 
 describe('the EventStore construct', () => {
   let template: Template;
@@ -26,6 +34,28 @@ describe('the EventStore construct', () => {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: streamsByKindIndex })],
     });
+  });
+
+  it('lets idempotency items expire through TTL, and no event', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'stream', KeyType: 'HASH' },
+        { AttributeName: 'version', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const event = encodeEvent(
+      'build-1',
+      1,
+      newEvent('BuildSkipped', { reason: 'x' }),
+      at,
+    );
+    const key = encodeIdempotency('delivery-1', { buildId: '1' }, at);
+
+    expect(event).not.toHaveProperty('expiresAt');
+    expect(Number(key.expiresAt?.N)).toBe(
+      Date.parse(at) / 1000 + idempotencyDays * 86_400,
+    );
   });
 
   it('keeps views in a second table and retains both tables', () => {
