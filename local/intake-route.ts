@@ -15,10 +15,7 @@ export function intakeRoute(
   // A child of its own: the handler adds the Lambda context to its logger,
   // which must not stick to the lines of the rest of the backend.
   const own = logger.createChild();
-  const handler = webhookHandler(
-    () => dynamoDbIntakeDeps({ ...wiring, log: own }),
-    own,
-  );
+  const handler = webhookHandler(() => dynamoDbIntakeDeps({ ...wiring, log: own }), own);
 
   return functionUrlRoute(handler, 'bakehouse-webhook');
 }
