@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, startBackend } from '../../local/backend.ts';
+import type { CatalogEntry } from '../../shared/images/catalog.ts';
 import type { BuildView, JobView } from '../../shared/views/build-view.ts';
 import {
   type CorpusRepository,
@@ -39,7 +40,7 @@ interface ExpectedResult extends CorpusRepository {
 
 /**
  * The runners' only tools: enough for Bakehouse's phase scripts, git and
- * java. No pwsh, python, yarn, redis-server or sudo, on any machine.
+ * java. No pwsh, python, yarn, redis-server, sudo or curl, on any machine.
  */
 const runnerTools = [
   ...['awk', 'bash', 'cat', 'chmod', 'dirname', 'git', 'java'],
@@ -55,17 +56,35 @@ exec java -classpath "$APP_HOME/gradle/wrapper/gradle-wrapper.jar" \\
 `;
 
 /**
+ * The operator's base images for appveyor/build-images: its jobs start from
+ * AppVeyor's own base images, named after an Ubuntu release and a cloud,
+ * which an operator maps to Canonical's image of that release.
+ */
+const operatorBaseImages: readonly CatalogEntry[] = [
+  ...['2004-gce-us-central1', '1804-gce-us-central1', '1604-gce-us-central1'],
+  ...['1804-azure-westus', '2004-hyperv', '1804-hyperv', '1604-hyperv'],
+].map((suffix) => ({
+  name: `base-ubuntu-${suffix}`,
+  platform: 'linux',
+  source: {
+    kind: 'ssm',
+    parameter:
+      `/aws/service/canonical/ubuntu/server/${suffix.slice(0, 2)}.${suffix.slice(2, 4)}` +
+      '/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+}));
+
+/**
  * The specification: the Linux configs of the corpus that run a command of
  * their own that exits 0 here, the files each is committed with, and the
- * result each must give on a local runner. The other Linux configs are left
- * out because the first command of their Linux job fails, so none of theirs
- * exits 0: PSScriptAnalyzer and Argon run only ps: and pwsh: lines (no pwsh
- * here); cibuildwheel's first is `python -m pip` (its cmd: init is skipped on
+ * result each must give on a local runner, which is this host (build-images
+ * reads its /etc/os-release). The other Linux configs are left out because
+ * the first command of their Linux job fails, so none of theirs exits 0:
+ * PSScriptAnalyzer and Argon run only ps: and pwsh: lines (no pwsh here);
+ * cibuildwheel's first is `python -m pip` (its cmd: init is skipped on
  * Linux); 222Alexa's AHJ-1.1 starts with `yarn install`; dbops with a ps:
  * line; epam's cloud-pipeline with `sudo ln` (after a macOS job it depends
- * on); appveyor/build-images with `appveyor version`, a verb Bakehouse's
- * `appveyor` command does not have. ProGetAutomation's Linux job is
- * commented out.
+ * on). ProGetAutomation's Linux job is commented out.
  */
 const expectedResults: Readonly<Record<string, ExpectedResult>> = {
   selenide: {
@@ -162,6 +181,29 @@ const expectedResults: Readonly<Record<string, ExpectedResult>> = {
       evidence: /sudo: command not found/,
     },
   },
+  'build-images': {
+    corpusFile: 'appveyor__build-images__appveyor-build-linux-images.yml',
+    branch: 'master',
+    files: {
+      'scripts/Ubuntu/basicconfig.sh':
+        '#!/bin/bash\necho "basicconfig: installs the tools of an AppVeyor image"\n',
+    },
+    // One of its seven jobs, all alike; each would bake an image if it passed.
+    image: 'base-ubuntu-1804-gce-us-central1',
+    buildStatus: 'failed',
+    exitsZero: { phase: 'init', command: 'appveyor version' },
+    failure: {
+      phase: 'clone',
+      command:
+        'curl -fsSL "https://github.com/appveyor/build-images/archive/' +
+        '$APPVEYOR_REPO_COMMIT.tar.gz" -o scripts.tar.gz',
+      exitCode: 127,
+      reason:
+        'its clone_script downloads the scripts from GitHub with curl, which is ' +
+        'not installed here, and would need the network',
+      evidence: /curl: command not found/,
+    },
+  },
 };
 
 const phaseTimeoutSeconds = 60;
@@ -179,6 +221,7 @@ describe('corpus configs pushed through the local webhook path', () => {
       logger: new Logger({ serviceName: 'bakehouse', logLevel: 'ERROR' }),
       phaseTimeoutSeconds,
       runnerPath,
+      baseImages: operatorBaseImages,
     });
     // Pushed together, as a busy installation would see them: libevtx's 38
     // Windows and macOS jobs, each refused locally, take most of the time.
