@@ -256,6 +256,7 @@ describe('corpus configs pushed through the local webhook path', () => {
     '%s runs a command of its config that exits 0',
     async (name, expected) => {
       const { exitsZero, failure } = expected;
+      const sharesFailingPhase = exitsZero.phase === failure.phase;
       const phase = linuxJob(name, expected).phases.find(
         (p) => p.phase === exitsZero.phase,
       );
@@ -263,12 +264,15 @@ describe('corpus configs pushed through the local webhook path', () => {
       const shown = lines.findIndex(
         (l) => l === exitsZero.command || l.startsWith(`${exitsZero.command} `),
       );
-      const stoppedAt =
-        exitsZero.phase === failure.phase ? lines.indexOf(failure.command) : lines.length;
+      const stoppedAt = sharesFailingPhase
+        ? lines.indexOf(failure.command)
+        : lines.length;
       const firstExit = lines.findIndex((l) => l.startsWith('Command exited with code '));
 
-      expect(phase?.status).toBe(
-        exitsZero.phase === failure.phase ? 'failed' : 'success',
+      expect(phase).toMatchObject(
+        sharesFailingPhase
+          ? { status: 'failed', exitCode: failure.exitCode }
+          : { status: 'success', exitCode: 0 },
       );
       expect(shown).toBeGreaterThanOrEqual(0);
       expect(stoppedAt).toBeGreaterThan(shown);
