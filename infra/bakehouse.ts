@@ -43,7 +43,11 @@ export interface BakehouseProps {
   readonly instanceTypes?: RunnerInstanceTypes;
   /** Runner root volume sizes. Default: see {@link RunnerRootVolumes}. */
   readonly rootVolumes?: RunnerRootVolumes;
-  /** Base images laid over the catalog out of the box (Ubuntu, Visual Studio names). Default none. */
+  /**
+   * Base images laid over the catalog out of the box (Ubuntu1604 to Ubuntu2404,
+   * Ubuntu, Visual Studio 2013 to 2026); an entry replaces the one of its name.
+   * Default none.
+   */
   readonly baseImages?: readonly CatalogEntry[];
   /** The image of a job with no `image:`. Default `Visual Studio 2015`, as AppVeyor. */
   readonly defaultImage?: string;

@@ -13,6 +13,7 @@ import { writeApiHandler } from '../shared/api/write-api.ts';
 import { createPipelineTable } from '../shared/aws/pipeline-table.ts';
 import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { createTables } from '../shared/events/tables.ts';
+import type { CatalogEntry } from '../shared/images/catalog.ts';
 import { ViewQueries } from '../shared/views/queries.ts';
 import { ViewProjector } from '../shared/views/view-projector.ts';
 import { viewsDocumentClient } from '../shared/views/views-client.ts';
@@ -52,6 +53,12 @@ export interface BackendOptions {
   readonly phaseTimeoutSeconds?: number;
   /** PATH of the local runners' phases; default this process's PATH. */
   readonly runnerPath?: string;
+  /**
+   * Base images laid over the catalog out of the box, as the construct's
+   * `baseImages`: locally each is an empty runner folder, whatever its source.
+   * Default none.
+   */
+  readonly baseImages?: readonly CatalogEntry[];
 }
 
 /** The running embedded backend, and what a scenario or test needs of it. */
@@ -116,6 +123,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       phaseTimeoutSeconds: options.phaseTimeoutSeconds,
       runnerPath: options.runnerPath,
       url: http.url,
+      baseImages: options.baseImages,
     });
     stops.push(() => pipeline.stop());
     const orchestrator = new LocalOrchestrator({

@@ -5,7 +5,12 @@ import { DynamoDbWaitingPhases } from '../shared/aws/pipeline-table.ts';
 import { allocateBuildNumber } from '../shared/builds/build-numbers.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
-import { defaultImageSettings } from '../shared/images/catalog.ts';
+import {
+  type CatalogEntry,
+  defaultImageSettings,
+  type ImageSettings,
+  withCatalogEntries,
+} from '../shared/images/catalog.ts';
 import { knownPlatform } from '../shared/images/custom-platform.ts';
 import { imageKey } from '../shared/images/names.ts';
 import { resolveImage } from '../shared/images/resolve.ts';
@@ -40,6 +45,8 @@ export interface LocalPipelineOptions {
   readonly runnerPath?: string;
   /** The backend's URL, which serves the artifacts under `/artifacts/`. */
   readonly url: string;
+  /** Base images laid over the catalog out of the box. Default none. */
+  readonly baseImages?: readonly CatalogEntry[];
 }
 
 /** The pipeline's tasks and their local dependencies, ready for the orchestrator. */
@@ -69,7 +76,10 @@ export function localPipeline(options: LocalPipelineOptions): LocalPipeline {
     localRepositoryFolder(stateDir, repository);
   const callbacks = new LocalTaskCallbacks();
   const images = new LocalImages({ stateDir, events });
-  const settings = defaultImageSettings;
+  const settings: ImageSettings = {
+    ...defaultImageSettings,
+    catalog: withCatalogEntries(defaultImageSettings.catalog, options.baseImages ?? []),
+  };
   const plan: PipelineDeps['planBuild'] = (text, trigger, platforms) =>
     planBuild(text, trigger, {
       defaultImage: settings.defaultImage,

@@ -45,6 +45,14 @@ const ubuntu = (name: string, source: BaseImageSource): CatalogEntry => ({
   source,
 });
 
+/** An Ubuntu release whose standard support by Canonical has ended. */
+const pastSupport = (name: string, release: string, ended: string): CatalogEntry => ({
+  ...ubuntu(name, canonical(release, 'ebs-gp2')),
+  warning:
+    `${name} runs Ubuntu ${release}, past Canonical's standard support (ended ` +
+    `${ended}): its base image gets no security updates without Ubuntu Pro`,
+});
+
 const visualStudio = (year: string, edition: string): CatalogEntry => ({
   name: `Visual Studio ${year}`,
   platform: 'windows',
@@ -56,6 +64,8 @@ const visualStudio = (year: string, edition: string): CatalogEntry => ({
 
 /** The catalog out of the box: Canonical's Ubuntu and Windows Server images. */
 export const defaultCatalog: readonly CatalogEntry[] = [
+  pastSupport('Ubuntu1604', '16.04', 'April 2021'),
+  pastSupport('Ubuntu1804', '18.04', 'May 2023'),
   ubuntu('Ubuntu2004', canonical('20.04', 'ebs-gp2')),
   ubuntu('Ubuntu2204', canonical('22.04', 'ebs-gp2')),
   ubuntu('Ubuntu2404', canonical('24.04', 'ebs-gp3')),

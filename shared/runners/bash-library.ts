@@ -4,18 +4,20 @@
  * report the phase, and the PowerShell wrapper of `ps:` and `pwsh:` lines.
  * The generator (bash-script.ts) places them around a phase's commands.
  */
-import { artifactFunctions, pushArtifactFunction } from './bash-artifacts.ts';
 
+import { bakehouseVersion } from '../version.ts';
+import { artifactFunctions, pushArtifactFunction } from './bash-artifacts.ts';
 import { bashMask } from './bash-masking.ts';
 
 /**
- * The `appveyor` command: SetVariable, AddMessage, PushArtifact and exit. It
- * cannot change the shell that called it, so it leaves files that the phase
- * script applies after each command.
+ * The `appveyor` command: SetVariable, AddMessage, PushArtifact, version
+ * (Bakehouse's, where AppVeyor prints its build agent's) and exit. It cannot
+ * change the shell that called it, so it leaves files that the phase script
+ * applies after each command.
  */
 export const appveyorCli = `#!/usr/bin/env bash
 # The build worker API of a Bakehouse runner.
-# SetVariable, AddMessage, PushArtifact, exit.
+# SetVariable, AddMessage, PushArtifact, version, exit.
 dir=$(cd "$(dirname "$0")/.." && pwd)
 fail() { echo "appveyor: $*" >&2; exit 2; }
 quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
@@ -55,9 +57,10 @@ ${pushArtifactFunction}case \${verb,,} in
     printf '__bh_message %s %s %s\\n' "$qmessage" "$category" "$qdetails" \\
       >> "$dir/messages.pending" ;;
   pushartifact) push_artifact ;;
+  version) echo 'Bakehouse ${bakehouseVersion}' ;;
   exit) : > "$dir/exit-requested" ;;
   *) echo "appveyor: '$verb' is not supported by Bakehouse" \
-       "(SetVariable, AddMessage, PushArtifact, exit)" >&2
+       "(SetVariable, AddMessage, PushArtifact, version, exit)" >&2
      exit 1 ;;
 esac
 `;

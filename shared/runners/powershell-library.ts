@@ -5,14 +5,18 @@
  * not installed where these were written: they are checked against reviewed
  * golden files, not run.
  */
+import { bakehouseVersion } from '../version.ts';
 import {
   collectArtifactsPowershell,
   pushArtifactPowershell,
 } from './powershell-artifacts.ts';
 
-/** The `appveyor` command (bin/appveyor.ps1, called through bin/appveyor.cmd). */
+/**
+ * The `appveyor` command (bin/appveyor.ps1, called through bin/appveyor.cmd):
+ * the verbs of the bash one.
+ */
 export const appveyorCliPowershell = `# The build worker API of a Bakehouse runner.
-# SetVariable, AddMessage, PushArtifact, exit.
+# SetVariable, AddMessage, PushArtifact, version, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
 $options = @{}
@@ -48,9 +52,10 @@ ${pushArtifactPowershell}switch ($verb.ToLower()) {
     Add-Content -LiteralPath (Join-Path $dir 'messages.pending') -Value ($record | ConvertTo-Json -Compress)
   }
   'pushartifact' { Push-Artifact }
+  'version' { Write-Output 'Bakehouse ${bakehouseVersion}' }
   'exit' { Set-Content -LiteralPath (Join-Path $dir 'exit-requested') -Value '' }
   default {
-    $verbs = 'SetVariable, AddMessage, PushArtifact, exit'
+    $verbs = 'SetVariable, AddMessage, PushArtifact, version, exit'
     [Console]::Error.WriteLine("appveyor: '$verb' is not supported by Bakehouse ($verbs)")
     exit 1
   }

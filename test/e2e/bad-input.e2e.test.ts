@@ -44,18 +44,18 @@ describe('builds of bad input through the embedded backend', () => {
 
   it('fails a job whose image is unknown with "Build worker image not found"', async () => {
     const project = await createProject(backend, 'unknown-image', {
-      'appveyor.yml': 'image: Ubuntu1804\nbuild_script:\n  - echo never\n',
+      'appveyor.yml': 'image: Ubuntu1404\nbuild_script:\n  - echo never\n',
     });
 
     const build = await pushAndWait(backend, project);
 
     const messages = dataOf(build, 'MessageAdded').map((m) => m.message);
-    expect(messages.join('\n')).toContain('Build worker image not found: Ubuntu1804');
+    expect(messages.join('\n')).toContain('Build worker image not found: Ubuntu1404');
     expect(dataOf(build, 'RunnerLaunched')).toEqual([]);
     expect(dataOf(build, 'JobFinished')).toMatchObject([{ status: 'failed' }]);
     const view = await backend.queries.getBuild(build.buildId);
     expect(view?.messages.map((m) => m.message).join('\n')).toContain(
-      'Build worker image not found: Ubuntu1804',
+      'Build worker image not found: Ubuntu1404',
     );
   });
 

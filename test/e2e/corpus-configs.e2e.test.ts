@@ -1,9 +1,11 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: bash lines, as configs write them
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, startBackend } from '../../local/backend.ts';
+import type { CatalogEntry } from '../../shared/images/catalog.ts';
 import type { BuildView, JobView } from '../../shared/views/build-view.ts';
 import {
   type CorpusRepository,
@@ -19,7 +21,11 @@ interface ExpectedResult extends CorpusRepository {
   /** The image of the job this row is about (the Linux one). */
   readonly image: string;
   readonly buildStatus: 'success' | 'failed';
-  /** A command, in a phase that succeeded, whose display starts so. */
+  /**
+   * A command of the config whose display starts so, in a phase that
+   * succeeded or shown before the failing command of the failing phase (a
+   * phase stops at its first failing command, so one shown before it exited 0).
+   */
   readonly exitsZero: { readonly phase: string; readonly command: string };
   /** The first failing phase and command (its first line), and why it fails. */
   readonly failure: {
@@ -34,7 +40,7 @@ interface ExpectedResult extends CorpusRepository {
 
 /**
  * The runners' only tools: enough for Bakehouse's phase scripts, git and
- * java. No pwsh, python, yarn, redis-server or sudo, on any machine.
+ * java. No pwsh, python, yarn, redis-server, sudo or curl, on any machine.
  */
 const runnerTools = [
   ...['awk', 'bash', 'cat', 'chmod', 'dirname', 'git', 'java'],
@@ -50,11 +56,35 @@ exec java -classpath "$APP_HOME/gradle/wrapper/gradle-wrapper.jar" \\
 `;
 
 /**
- * The specification: five Linux configs of the corpus, the files each is
- * committed with, and the result each must give on a local runner. The
- * Ubuntu1804 and Ubuntu1604 configs are left out: the catalog has neither
- * image, so their jobs fail at ResolveImage before any command runs, and the
- * build's view says nothing of why (the cause is only in the execution).
+ * The operator's base images for appveyor/build-images: its jobs start from
+ * AppVeyor's own base images, named after an Ubuntu release and a cloud,
+ * which an operator maps to Canonical's image of that release.
+ */
+const operatorBaseImages: readonly CatalogEntry[] = [
+  ...['2004-gce-us-central1', '1804-gce-us-central1', '1604-gce-us-central1'],
+  ...['1804-azure-westus', '2004-hyperv', '1804-hyperv', '1604-hyperv'],
+].map((suffix) => ({
+  name: `base-ubuntu-${suffix}`,
+  platform: 'linux',
+  source: {
+    kind: 'ssm',
+    parameter:
+      `/aws/service/canonical/ubuntu/server/${suffix.slice(0, 2)}.${suffix.slice(2, 4)}` +
+      '/stable/current/amd64/hvm/ebs-gp2/ami-id',
+  },
+}));
+
+/**
+ * The specification: the Linux configs of the corpus that run a command of
+ * their own that exits 0 here, the files each is committed with, and the
+ * result each must give on a local runner, which is this host (build-images
+ * reads its /etc/os-release). The other Linux configs are left out because
+ * the first command of their Linux job fails, so none of theirs exits 0:
+ * PSScriptAnalyzer and Argon run only ps: and pwsh: lines (no pwsh here);
+ * cibuildwheel's first is `python -m pip` (its cmd: init is skipped on
+ * Linux); 222Alexa's AHJ-1.1 starts with `yarn install`; dbops with a ps:
+ * line; epam's cloud-pipeline with `sudo ln` (after a macOS job it depends
+ * on). ProGetAutomation's Linux job is commented out.
  */
 const expectedResults: Readonly<Record<string, ExpectedResult>> = {
   selenide: {
@@ -98,55 +128,80 @@ const expectedResults: Readonly<Record<string, ExpectedResult>> = {
       evidence: /The ps: command of line 51 needs PowerShell \(pwsh\)/,
     },
   },
-  psscriptanalyzer: {
-    corpusFile: 'PowerShell__PSScriptAnalyzer__appveyor.yml',
+  utilpack: {
+    corpusFile: 'stazz__UtilPack__appveyor.yml',
     branch: 'master',
-    files: { 'tools/appveyor.psm1': 'function Invoke-AppveyorInstall { }\n' },
-    image: 'Ubuntu',
+    files: {
+      'CI/build.sh': '#!/bin/sh\necho "build: dotnet build in a docker container"\n',
+      'CI/test.sh': '#!/bin/sh\necho "test: dotnet test in a docker container"\n',
+      'CI/deploy.sh': '#!/bin/sh\necho "deploy: dotnet nuget push"\n',
+    },
+    image: 'Ubuntu1804',
     buildStatus: 'failed',
-    exitsZero: { phase: 'clone', command: 'git fetch' },
+    exitsZero: { phase: 'init', command: 'git config --global core.autocrlf false' },
+    failure: {
+      phase: 'init',
+      command:
+        'appveyor UpdateBuild -Version ' +
+        '"1.0.${APPVEYOR_BUILD_NUMBER}-${APPVEYOR_REPO_COMMIT0:8}"',
+      exitCode: 1,
+      reason:
+        "the runners' appveyor command has SetVariable, AddMessage, PushArtifact " +
+        'and exit only: there is no build worker API to change the version',
+      evidence: /appveyor: 'UpdateBuild' is not supported by Bakehouse/,
+    },
+  },
+  libevtx: {
+    corpusFile: 'libyal__libevtx__appveyor.yml',
+    branch: 'master',
+    files: {
+      'synclibs.sh': '#!/bin/sh\necho "synclibs: fetches the libyal libraries"\n',
+      'autogen.sh': '#!/bin/sh\necho "autogen: runs autoreconf"\n',
+    },
+    // The job of TARGET linux-tox-py310; the other 38 are Windows and macOS.
+    image: 'ubuntu2204',
+    buildStatus: 'failed',
+    exitsZero: {
+      phase: 'install',
+      command:
+        'if ( test `uname -s` = "Darwin" && test ${BUILD_ENVIRONMENT} = "python-tox" ) ' +
+        '|| test ${BUILD_ENVIRONMENT} = "xcode"; then brew update-reset && brew update -q; fi',
+    },
     failure: {
       phase: 'install',
       command:
-        "if ($env:PowerShellEdition -eq 'WindowsPowerShell') " +
-        '{ Import-Module .\\tools\\appveyor.psm1; Invoke-AppveyorInstall }',
-      exitCode: 127,
-      reason: 'every command is a ps: or pwsh: line, and pwsh is not installed here',
-      evidence: /The ps: command of line 21 needs PowerShell \(pwsh\)/,
-    },
-  },
-  cibuildwheel: {
-    corpusFile: 'pypa__cibuildwheel__examples_appveyor-minimal.yml',
-    branch: 'master',
-    files: { 'setup.py': 'from setuptools import setup\n\nsetup(name="example")\n' },
-    image: 'Ubuntu',
-    buildStatus: 'failed',
-    exitsZero: { phase: 'clone', command: 'git fetch' },
-    failure: {
-      phase: 'install',
-      command: 'python -m pip install cibuildwheel==2.8.0',
+        'if test `uname -s` = "Linux" && test ${BUILD_ENVIRONMENT} = "python-tox"; ' +
+        'then sudo apt-get update && sudo apt-get -y install autoconf automake ' +
+        'autopoint build-essential flex git libtool patchelf pkg-config python3 ' +
+        'python3-dev python3-distutils python3-pip python3-setuptools tox twine; fi',
       exitCode: 127,
       reason:
-        'python is not installed here (stack: python 3.7 provides nothing ' +
-        'locally), and pip would need the network',
-      evidence: /python: command not found/,
+        'the sh: lines before it test for macOS and do nothing on Linux; sudo is ' +
+        'not installed here, and apt-get would need root and the network',
+      evidence: /sudo: command not found/,
     },
   },
-  argon: {
-    corpusFile: 'SimonCropp__Argon__src_appveyor.yml',
+  'build-images': {
+    corpusFile: 'appveyor__build-images__appveyor-build-linux-images.yml',
     branch: 'master',
-    files: { 'src/global.json': '{ "sdk": { "version": "8.0.100" } }\n' },
-    image: 'Ubuntu',
+    files: {
+      'scripts/Ubuntu/basicconfig.sh':
+        '#!/bin/bash\necho "basicconfig: installs the tools of an AppVeyor image"\n',
+    },
+    // One of its seven jobs, all alike; each would bake an image if it passed.
+    image: 'base-ubuntu-1804-gce-us-central1',
     buildStatus: 'failed',
-    exitsZero: { phase: 'clone', command: 'git fetch' },
+    exitsZero: { phase: 'init', command: 'appveyor version' },
     failure: {
-      phase: 'build_script',
-      command: 'if ($isWindows) {',
+      phase: 'clone',
+      command:
+        'curl -fsSL "https://github.com/appveyor/build-images/archive/' +
+        '$APPVEYOR_REPO_COMMIT.tar.gz" -o scripts.tar.gz',
       exitCode: 127,
       reason:
-        'the .NET SDK install is a pwsh: block, pwsh is not installed here, ' +
-        'and dotnet-install would need the network',
-      evidence: /The pwsh: command of line 6 needs PowerShell \(pwsh\)/,
+        'its clone_script downloads the scripts from GitHub with curl, which is ' +
+        'not installed here, and would need the network',
+      evidence: /curl: command not found/,
     },
   },
 };
@@ -166,16 +221,24 @@ describe('corpus configs pushed through the local webhook path', () => {
       logger: new Logger({ serviceName: 'bakehouse', logLevel: 'ERROR' }),
       phaseTimeoutSeconds,
       runnerPath,
+      baseImages: operatorBaseImages,
     });
-    for (const [name, expected] of Object.entries(expectedResults)) {
-      const repository = await createCorpusRepository(backend, name, {
-        ...expected,
-        executables: Object.keys(expected.files).filter(
-          (path) => path === 'gradlew' || path.endsWith('.sh'),
-        ),
-      });
-      builds.set(name, await pushAndWait(backend, repository, expected.branch, 90_000));
-    }
+    // Pushed together, as a busy installation would see them: libevtx's 38
+    // Windows and macOS jobs, each refused locally, take most of the time.
+    await Promise.all(
+      Object.entries(expectedResults).map(async ([name, expected]) => {
+        const repository = await createCorpusRepository(backend, name, {
+          ...expected,
+          executables: Object.keys(expected.files).filter(
+            (path) => path === 'gradlew' || path.endsWith('.sh'),
+          ),
+        });
+        builds.set(
+          name,
+          await pushAndWait(backend, repository, expected.branch, 120_000),
+        );
+      }),
+    );
   }, 170_000);
 
   afterAll(async () => {
@@ -189,15 +252,42 @@ describe('corpus configs pushed through the local webhook path', () => {
     expect(builds.get(name)?.status).toBe(expected.buildStatus);
   });
 
-  it.each(rows)('%s runs a command that exits 0', async (name, expected) => {
-    const phase = linuxJob(name, expected).phases.find(
-      (p) => p.phase === expected.exitsZero.phase,
-    );
-    const lines = (phase ? await phaseLog(phase) : '').split('\n');
-    const { command } = expected.exitsZero;
+  it.each(rows)(
+    '%s runs a command of its config that exits 0',
+    async (name, expected) => {
+      const { exitsZero, failure } = expected;
+      const sharesFailingPhase = exitsZero.phase === failure.phase;
+      const phase = linuxJob(name, expected).phases.find(
+        (p) => p.phase === exitsZero.phase,
+      );
+      const lines = (phase ? await phaseLog(phase) : '').split('\n');
+      const shown = lines.findIndex(
+        (l) => l === exitsZero.command || l.startsWith(`${exitsZero.command} `),
+      );
+      const stoppedAt = sharesFailingPhase
+        ? lines.indexOf(failure.command)
+        : lines.length;
+      const firstExit = lines.findIndex((l) => l.startsWith('Command exited with code '));
 
-    expect(phase).toMatchObject({ status: 'success', exitCode: 0 });
-    expect(lines.some((l) => l === command || l.startsWith(`${command} `))).toBe(true);
+      expect(phase).toMatchObject(
+        sharesFailingPhase
+          ? { status: 'failed', exitCode: failure.exitCode }
+          : { status: 'success', exitCode: 0 },
+      );
+      expect(shown).toBeGreaterThanOrEqual(0);
+      expect(stoppedAt).toBeGreaterThan(shown);
+      expect(firstExit === -1 ? lines.length : firstExit).toBeGreaterThanOrEqual(
+        stoppedAt,
+      );
+    },
+  );
+
+  it("warns in utilpack's build that Ubuntu1804 is past Canonical's standard support", () => {
+    const messages = builds.get('utilpack')?.messages.map((m) => m.message) ?? [];
+
+    expect(messages).toContainEqual(
+      expect.stringMatching(/^Ubuntu1804 runs Ubuntu 18\.04, past Canonical's standard/),
+    );
   });
 
   it.each(rows)(

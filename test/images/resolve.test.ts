@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultImageSettings } from '../../shared/images/catalog.ts';
+import { localBaseImages } from '../../local/image-store/base-images.ts';
+import { defaultCatalog, defaultImageSettings } from '../../shared/images/catalog.ts';
 import type { BaseImageSource } from '../../shared/images/ports.ts';
 import { decideAddVersion } from '../../shared/images/registry-decisions.ts';
 import { foldImage, type ImageState } from '../../shared/images/registry-state.ts';
@@ -58,6 +59,44 @@ describe('resolveImage', () => {
           '/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id',
       },
     ]);
+  });
+
+  it.each([
+    ['Ubuntu1604', '16.04', 'April 2021'],
+    ['Ubuntu1804', '18.04', 'May 2023'],
+  ])(
+    'maps %s to Canonical public parameter, warning that its support ended',
+    async (name, release, ended) => {
+      const world = deps();
+
+      const { image, warnings } = await resolveImage(name.toLowerCase(), world);
+
+      expect(image).toEqual({ name, platform: 'linux', ref: 'ami-base', base: true });
+      expect(world.asked).toEqual([
+        {
+          kind: 'ssm',
+          parameter:
+            `/aws/service/canonical/ubuntu/server/${release}/stable/current/` +
+            'amd64/hvm/ebs-gp2/ami-id',
+        },
+      ]);
+      expect(warnings).toEqual([
+        `${name} runs Ubuntu ${release}, past Canonical's standard support (ended ` +
+          `${ended}): its base image gets no security updates without Ubuntu Pro`,
+      ]);
+    },
+  );
+
+  it('resolves every Ubuntu name of the catalog to an empty runner folder locally', async () => {
+    const names = defaultCatalog.filter((e) => e.platform === 'linux').map((e) => e.name);
+    const local = { ...deps(), baseImages: localBaseImages };
+
+    const refs = await Promise.all(
+      names.map(async (name) => (await resolveImage(name, local)).image.ref),
+    );
+
+    expect(names).toEqual(expect.arrayContaining(['Ubuntu1604', 'Ubuntu1804', 'Ubuntu']));
+    expect(refs).toEqual(names.map(() => ''));
   });
 
   it('uses the default image when the job names none, with its Visual Studio warning', async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noKeyDecryption } from '../../shared/runners/decryption.ts';
 import { extractReport, reportFile } from '../../shared/runners/phase-report.ts';
+import { bakehouseVersion } from '../../shared/version.ts';
 import {
   command,
   gitRepository,
@@ -143,6 +144,15 @@ describe('bashPhaseScript, run by bash', () => {
     );
     expect(badVerb.report).toMatchObject({ outcome: 'failed', exitCode: 1 });
     expect(badVerb.output).toContain("appveyor: 'AddTest' is not supported by Bakehouse");
+  });
+
+  it("answers `appveyor version` with Bakehouse's version, where AppVeyor gives its agent's", () => {
+    runner = tempRunner();
+
+    const run = runPhase(runner, linuxJob(), 'init', [command('appveyor version')]);
+
+    expect(run.output).toContain(`appveyor version\nBakehouse ${bakehouseVersion}\n`);
+    expect(run.report).toMatchObject({ outcome: 'succeeded', exitCode: 0 });
   });
 
   it('keeps what a phase changed before `exit 0` for the phases that follow', () => {

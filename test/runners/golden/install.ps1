@@ -41,7 +41,7 @@ foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {
 }
 $__bhCli = Join-Path $__bhDir 'bin\appveyor.ps1'
 Set-Content -LiteralPath $__bhCli -Value '# The build worker API of a Bakehouse runner.
-# SetVariable, AddMessage, PushArtifact, exit.
+# SetVariable, AddMessage, PushArtifact, version, exit.
 $dir = Split-Path -Parent $PSScriptRoot
 $verb = if ($args.Count -gt 0) { [string]$args[0] } else { '''' }
 $options = @{}
@@ -135,9 +135,10 @@ switch ($verb.ToLower()) {
     Add-Content -LiteralPath (Join-Path $dir ''messages.pending'') -Value ($record | ConvertTo-Json -Compress)
   }
   ''pushartifact'' { Push-Artifact }
+  ''version'' { Write-Output ''Bakehouse 0.1.0'' }
   ''exit'' { Set-Content -LiteralPath (Join-Path $dir ''exit-requested'') -Value '''' }
   default {
-    $verbs = ''SetVariable, AddMessage, PushArtifact, exit''
+    $verbs = ''SetVariable, AddMessage, PushArtifact, version, exit''
     [Console]::Error.WriteLine("appveyor: ''$verb'' is not supported by Bakehouse ($verbs)")
     exit 1
   }
