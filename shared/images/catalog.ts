@@ -66,7 +66,7 @@ const visualStudio = (year: string, edition: string): CatalogEntry => ({
 export const defaultCatalog: readonly CatalogEntry[] = [
   pastSupport('Ubuntu1604', '16.04', 'April 2021'),
   pastSupport('Ubuntu1804', '18.04', 'May 2023'),
-  ubuntu('Ubuntu2004', canonical('20.04', 'ebs-gp2')),
+  pastSupport('Ubuntu2004', '20.04', 'May 2025'),
   ubuntu('Ubuntu2204', canonical('22.04', 'ebs-gp2')),
   ubuntu('Ubuntu2404', canonical('24.04', 'ebs-gp3')),
   // AppVeyor's plain `Ubuntu` names 22.04 today.
