@@ -55,13 +55,17 @@ function firstPositional(argv: readonly string[]): { word?: string; index: numbe
 
 /**
  * True when `bakehouse image` was given an operation: its word, then more
- * positional arguments (alone, the word names an image to show).
+ * positional arguments or `--help` (alone, the word names an image to show).
  */
 export function isImageOperation(argv: readonly string[]): boolean {
   const { word, index } = firstPositional(argv);
   const rest = argv.filter((_, i) => i !== index);
+  const help = rest.some((arg) => arg === '--help' || arg === '-h');
 
-  return imageOperations.some((op) => op === word) && firstPositional(rest).index >= 0;
+  return (
+    imageOperations.some((op) => op === word) &&
+    (help || firstPositional(rest).index >= 0)
+  );
 }
 
 /** Runs `bakehouse image <operation> ...`. */

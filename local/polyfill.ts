@@ -1,7 +1,11 @@
 /**
- * Installs `Promise.withResolvers` on Node 20, where aws-local-stepfunctions
- * needs it. Imported once by the embedded mode and by the test setup.
+ * Node 20 adjustments of the embedded mode, imported once by it and by the
+ * test setup: installs `Promise.withResolvers`, which aws-local-stepfunctions
+ * needs, and turns off the AWS SDK's notice that its later releases need
+ * Node 22 (the README says it once; it would print on every start).
  */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 type Resolvers<T> = {
   promise: Promise<T>;
   resolve: (value: T | PromiseLike<T>) => void;

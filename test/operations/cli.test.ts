@@ -136,6 +136,16 @@ describe('bakehouse cancel, rebuild and image operations', () => {
     expect(sent.map((s) => new URL(s.url).pathname)).toEqual(['/api/images/delete']);
   });
 
+  it("prints an operation's own usage for `image <operation> --help`", async () => {
+    const sent = fakeBackend(200, {});
+
+    const help = await runCommand(image, ['rollback', '--help']);
+
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: bakehouse image rollback <name> \[--to V\]/);
+    expect(sent).toEqual([]);
+  });
+
   it('with --stack, finds the API in the stack outputs and signs the request', async () => {
     const cloudFormation = mockClient(CloudFormationClient);
     cloudFormation.on(DescribeStacksCommand, { StackName: 'ci' }).resolves({
