@@ -45,6 +45,24 @@ export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env[stateDirVariable] || '.bakehouse');
 }
 
+/** The file in which a running backend writes its URL. */
+function endpointFileOf(env: NodeJS.ProcessEnv): string {
+  return path.join(stateDirOf(env), 'endpoint');
+}
+
+/**
+ * Where to look instead, for a backend found through the state folder's
+ * endpoint file that does not answer: a backend that stopped, or one
+ * started with a state folder of its own.
+ */
+function staleEndpointHint(env: NodeJS.ProcessEnv): string {
+  return (
+    `the address comes from ${endpointFileOf(env)}, written by a backend that ` +
+    `is no longer running; ${startHint}, or point at yours with --endpoint URL ` +
+    `or ${stateDirVariable}=<its --state-dir>`
+  );
+}
+
 /**
  * The backend's URL: `--endpoint`, else $BAKEHOUSE_ENDPOINT, else the
  * `endpoint` file the running backend writes in the state folder.
@@ -55,7 +73,7 @@ export async function resolveEndpoint(
 ): Promise<string> {
   const given = flag || env[endpointVariable];
   if (given) return given.replace(/\/+$/, '');
-  const file = path.join(stateDirOf(env), 'endpoint');
+  const file = endpointFileOf(env);
   const written = await readFile(file, 'utf8').catch(() => '');
   if (written.trim()) return written.trim().replace(/\/+$/, '');
 
@@ -69,10 +87,14 @@ export async function resolveEndpoint(
 export class BakehouseClient {
   readonly #send: FetchFunction;
 
-  /** `send` defaults to the global fetch; a deployed stack's client signs. */
+  /**
+   * `send` defaults to the global fetch; a deployed stack's client signs.
+   * `unreachableHint` says what to do when nothing answers.
+   */
   constructor(
     readonly endpoint: string,
     send?: FetchFunction,
+    readonly unreachableHint: string = startHint,
   ) {
     this.#send = send ?? ((url, init) => fetch(url, init));
   }
@@ -150,7 +172,7 @@ export class BakehouseClient {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
       throw new BackendUnreachableError(
         `No Bakehouse backend answers at ${this.endpoint}` +
-          `${cause ? ` (${cause})` : ''}; ${startHint}`,
+          `${cause ? ` (${cause})` : ''}; ${this.unreachableHint}`,
       );
     }
   }
@@ -231,8 +253,12 @@ async function clientOf(
   const stack =
     (values.stack as string | undefined) ||
     (env[endpointVariable] ? '' : env[stackVariable]);
-  if (endpoint || !stack)
-    return new BakehouseClient(await resolveEndpoint(endpoint, env));
+  if (endpoint || !stack) {
+    const fromFile = !endpoint && !env[endpointVariable];
+    const hint = fromFile ? staleEndpointHint(env) : startHint;
+
+    return new BakehouseClient(await resolveEndpoint(endpoint, env), undefined, hint);
+  }
   // Not destroyed: its credential provider signs every request after this.
   const cloudFormation = new CloudFormationClient({});
 

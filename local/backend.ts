@@ -1,5 +1,5 @@
 import './polyfill.ts';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -200,7 +200,13 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     http.mount('POST /api/*', write);
     http.mount('DELETE /api/*', write);
     http.mount('GET /badge/*', badgeHandler({ views: queries, log: logger }));
-    writeFileSync(join(stateDir, 'endpoint'), `${http.url}\n`);
+    const endpointFile = join(stateDir, 'endpoint');
+    writeFileSync(endpointFile, `${http.url}\n`);
+    // A stopped backend leaves no address behind for the CLI to try.
+    stops.push(async () => {
+      const written = readFileSync(endpointFile, 'utf8').trim();
+      if (written === http.url) rmSync(endpointFile, { force: true });
+    });
 
     return {
       url: http.url,

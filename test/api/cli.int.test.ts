@@ -165,6 +165,25 @@ describe('the bakehouse read commands', () => {
     expect(stderr).toContain('start one with `npm run serve`');
   });
 
+  it("says where a dead backend's address came from, and how to name another", async () => {
+    const gone = await startHttpServer();
+    await gone.stop();
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'bakehouse-stale-'));
+    await writeFile(path.join(stateDir, 'endpoint'), `${gone.url}\n`);
+    vi.stubEnv('BAKEHOUSE_ENDPOINT', '');
+    vi.stubEnv('BAKEHOUSE_STATE_DIR', stateDir);
+
+    const { code, stderr } = await runCommand(builds, []);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`No Bakehouse backend answers at ${gone.url}`);
+    expect(stderr).toContain(
+      `the address comes from ${path.join(stateDir, 'endpoint')}, written by a ` +
+        'backend that is no longer running',
+    );
+    expect(stderr).toContain('BAKEHOUSE_STATE_DIR=<its --state-dir>');
+  });
+
   it('prints the logs of every phase under headers', async () => {
     const { code, stdout } = await runCommand(logs, [runningBuild, ...endpoint]);
 

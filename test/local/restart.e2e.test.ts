@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,7 @@ describe('the embedded backend started again on the same state folder', () => {
   let again: Backend | undefined;
   let running: string;
   let skipped: string;
+  let endpointAfterStop: boolean;
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'bakehouse-restart-'));
@@ -37,6 +39,7 @@ describe('the embedded backend started again on the same state folder', () => {
     } finally {
       await first.stop();
     }
+    endpointAfterStop = existsSync(join(stateDir, 'endpoint'));
     again = await startBackend({ stateDir, logger: logger() });
     await again.idle();
   }, 180_000);
@@ -73,6 +76,11 @@ describe('the embedded backend started again on the same state folder', () => {
 
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ buildId: running });
+  });
+
+  it('leaves no endpoint file behind when it stops, and writes its own again', () => {
+    expect(endpointAfterStop).toBe(false);
+    expect(existsSync(join(stateDir, 'endpoint'))).toBe(true);
   });
 
   it('leaves a skipped build skipped, with nothing appended', async () => {
