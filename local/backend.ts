@@ -27,19 +27,13 @@ import {
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute } from './intake-route.ts';
+import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { LocalOrchestrator } from './orchestrator.ts';
 import { LocalPhaseLogs } from './phase-logs.ts';
 import { type LocalPipeline, localPipeline } from './pipeline-wiring.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
-
-/** The table names of the embedded mode. */
-export const localTables = {
-  events: 'bakehouse-events',
-  views: 'bakehouse-views',
-  pipeline: 'bakehouse-pipeline',
-} as const;
 
 /** Options of {@link startBackend}. */
 export interface BackendOptions {
@@ -89,7 +83,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     options.stateDir ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
   );
   const logger = options.logger ?? new Logger({ serviceName: 'bakehouse' });
-  mkdirSync(join(stateDir, 'dynamodb'), { recursive: true });
+  mkdirSync(join(stateDir, dynamoDbFolder), { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
@@ -97,7 +91,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
 
   try {
     const dynamo: DynamoDbLocal = await startDynamoDbLocal({
-      dbPath: join(stateDir, 'dynamodb'),
+      dbPath: join(stateDir, dynamoDbFolder),
     });
     stops.push(() => dynamo.stop());
     const client = new DynamoDBClient({

@@ -1,7 +1,7 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startBackend } from './backend.ts';
+import { liveBackendOf } from './live-backend.ts';
 import { runCustomImagesScenario, type ScenarioResult } from './scenario.ts';
 
 /** Options of {@link runDemo}. */
@@ -54,18 +54,4 @@ export async function runDemo(options: DemoOptions): Promise<ScenarioResult> {
   } finally {
     await backend.stop();
   }
-}
-
-/** The URL of a backend that still answers on this state folder, if any. */
-async function liveBackendOf(stateDir: string): Promise<string | undefined> {
-  const url = (await readFile(join(stateDir, 'endpoint'), 'utf8').catch(() => '')).trim();
-  if (!url) return undefined;
-  const answered = await fetch(`${url}/api/projects`, {
-    signal: AbortSignal.timeout(1_000),
-  }).then(
-    () => true,
-    () => false,
-  );
-
-  return answered ? url : undefined;
 }

@@ -4,11 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replay } from '../../bin/replay.ts';
 import { type Backend, startBackend } from '../../local/backend.ts';
 import { waitForBuild } from '../../local/build-waiter.ts';
 import { localBuildUrl } from '../../local/log-status-reporter.ts';
 import { buildStream, isEvent } from '../../shared/events/catalogue.ts';
 import type { BuildView } from '../../shared/views/build-view.ts';
+import { runCommand } from '../api/capture.ts';
 import {
   buildScriptStarted,
   call,
@@ -27,6 +29,7 @@ describe('the embedded backend started again on the same state folder', () => {
   let running: string;
   let skipped: string;
   let endpointAfterStop: boolean;
+  let replayedOffline: Awaited<ReturnType<typeof runCommand>>;
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'bakehouse-restart-'));
@@ -40,6 +43,7 @@ describe('the embedded backend started again on the same state folder', () => {
       await first.stop();
     }
     endpointAfterStop = existsSync(join(stateDir, 'endpoint'));
+    replayedOffline = await runCommand(replay, ['--state-dir', stateDir]);
     again = await startBackend({ stateDir, logger: logger() });
     await again.idle();
   }, 180_000);
@@ -81,6 +85,17 @@ describe('the embedded backend started again on the same state folder', () => {
   it('leaves no endpoint file behind when it stops, and writes its own again', () => {
     expect(endpointAfterStop).toBe(false);
     expect(existsSync(join(stateDir, 'endpoint'))).toBe(true);
+  });
+
+  it('replays the stopped backend state folder, and refuses while a backend runs', async () => {
+    const refused = await runCommand(replay, ['--state-dir', stateDir]);
+
+    expect(replayedOffline.code).toBe(0);
+    expect(replayedOffline.stdout).toMatch(
+      /^Replayed [1-9]\d* events of 3 streams into [1-9]\d* view items/,
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`a backend runs on ${stateDir} at ${again?.url}`);
   });
 
   it('leaves a skipped build skipped, with nothing appended', async () => {
