@@ -33,6 +33,7 @@ import { LocalOrchestrator } from './orchestrator.ts';
 import { LocalPhaseLogs } from './phase-logs.ts';
 import { type LocalPipeline, localPipeline } from './pipeline-wiring.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
+import { fileCheckpoints } from './stream-checkpoints.ts';
 import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 /** Options of {@link startBackend}. */
@@ -150,6 +151,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
 
         return projected;
       },
+      checkpoints: fileCheckpoints(join(stateDir, 'stream-checkpoints.json')),
       onGiveUp: (records, error) => {
         const file = deadLetterFile(stateDir);
         keepDeadLetters(file, records, error);

@@ -26,6 +26,18 @@ export interface StreamPollerOptions {
   readonly maxAttempts?: number;
   /** Called with the records given up: the local dead-letter destination. */
   readonly onGiveUp?: (records: readonly DynamoDBRecord[], error: unknown) => void;
+  /**
+   * Where the poller keeps the last record it handled of each shard, as an
+   * event source mapping does, so that a restart goes on after it instead of
+   * handing every record to the handlers again. Default: kept in memory.
+   */
+  readonly checkpoints?: StreamCheckpoints;
+}
+
+/** The last sequence number handled, per shard id, kept across restarts. */
+export interface StreamCheckpoints {
+  load(): Readonly<Record<string, string>>;
+  save(positions: Readonly<Record<string, string>>): void;
 }
 
 /** A running poller. */
@@ -36,7 +48,7 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-/** Starts polling the stream from its oldest record. */
+/** Starts polling the stream after its checkpoints, else from its oldest record. */
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const client = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
@@ -45,22 +57,34 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   });
   const iterators = new Map<string, string | undefined>();
   /** The sequence number of the last record handled, per shard. */
-  const positions = new Map<string, string>();
+  const positions = new Map(Object.entries(options.checkpoints?.load() ?? {}));
   const getRecords = (iterator: string) =>
     client.send(new GetRecordsCommand({ ShardIterator: iterator }));
   const iteratorOf = async (shardId: string): Promise<string | undefined> => {
     const after = positions.get(shardId);
-    const start = await client.send(
-      new GetShardIteratorCommand({
-        StreamArn: options.streamArn,
-        ShardId: shardId,
-        ...(after
-          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
-          : { ShardIteratorType: 'TRIM_HORIZON' }),
-      }),
-    );
+    const start = (
+      position:
+        | { ShardIteratorType: 'TRIM_HORIZON' }
+        | { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER'; SequenceNumber: string },
+    ) =>
+      client.send(
+        new GetShardIteratorCommand({
+          StreamArn: options.streamArn,
+          ShardId: shardId,
+          ...position,
+        }),
+      );
+    if (!after) return (await start({ ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    try {
+      const position = { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const };
 
-    return start.ShardIterator;
+      return (await start({ ...position, SequenceNumber: after })).ShardIterator;
+    } catch (error) {
+      // A checkpoint past the stream's retention: start from what is left.
+      if (!isLostIterator(error) && !isBadPosition(error)) throw error;
+
+      return (await start({ ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator;
+    }
   };
   let running = true;
   let cycle = 0;
@@ -93,7 +117,10 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       const records = (page.Records ?? []).map(lambdaRecord);
       if (records.length > 0) await deliver(records);
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) positions.set(shardId, last);
+      if (last) {
+        positions.set(shardId, last);
+        options.checkpoints?.save(Object.fromEntries(positions));
+      }
       handled += records.length;
       iterators.set(shardId, page.NextShardIterator);
     }
@@ -177,6 +204,13 @@ function isLostIterator(error: unknown): boolean {
   const name = (error as { name?: string } | null)?.name;
 
   return name === 'TrimmedDataAccessException' || name === 'ExpiredIteratorException';
+}
+
+/** True when a shard or sequence number of a checkpoint is no longer known. */
+function isBadPosition(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+
+  return name === 'ResourceNotFoundException' || name === 'ValidationException';
 }
 
 function sleep(ms: number): Promise<void> {
