@@ -20,6 +20,7 @@ const stateDir = resolve(
 );
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+let interrupted = false;
 try {
   const result = await runDemo({
     stateDir,
@@ -27,14 +28,20 @@ try {
     verbose: values.verbose,
     print,
     onStarted: (stop) => {
-      const interrupt = (code: number) => () =>
+      const interrupt = (code: number, signal: string) => () => {
+        interrupted = true;
+        print(`\nStopping on ${signal}: everything the scenario started ends now.`);
         void stop().finally(() => process.exit(code));
-      process.once('SIGINT', interrupt(130));
-      process.once('SIGTERM', interrupt(143));
+      };
+      process.once('SIGINT', interrupt(130, 'SIGINT'));
+      process.once('SIGTERM', interrupt(143, 'SIGTERM'));
     },
   });
   process.exitCode = result.ok ? 0 : 1;
 } catch (error) {
-  process.stderr.write(`\nThe scenario failed: ${(error as Error).stack ?? error}\n`);
-  process.exitCode = 1;
+  // Stopping makes the scenario's pending requests fail: that is no failure.
+  if (!interrupted) {
+    process.stderr.write(`\nThe scenario failed: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  }
 }
