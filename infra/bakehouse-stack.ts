@@ -26,5 +26,13 @@ export class BakehouseStack extends Stack {
       description: 'The build state machine; executions are named after build ids',
       value: this.bakehouse.stateMachine.stateMachineArn,
     });
+    new CfnOutput(this, 'WebhookSecretName', {
+      description: "The secret to put the GitHub webhook's secret in",
+      value: this.bakehouse.webhookSecret.secretName,
+    });
+    new CfnOutput(this, 'GitHubTokenSecretName', {
+      description: 'The secret to put a GitHub token in (contents read, statuses write)',
+      value: this.bakehouse.githubToken.secretName,
+    });
   }
 }

@@ -28,7 +28,11 @@ process.stdout.write(
   `Bakehouse serving on ${backend.url}\n` +
     `  webhooks: POST ${backend.url}/webhook (secret in ${secretAt})\n` +
     `  read API: GET ${backend.url}/api/projects, /api/builds/<id>, /api/images ...\n` +
-    '  try: npx bakehouse build <path to a git repository>, then npx bakehouse builds\n',
+    '  try: npx bakehouse build <path to a git repository>, then npx bakehouse builds\n' +
+    (values['state-dir']
+      ? `  the bakehouse command finds this backend with BAKEHOUSE_STATE_DIR=${backend.stateDir}` +
+        ` (or --endpoint ${backend.url})\n`
+      : ''),
 );
 const stop = async () => {
   await backend.stop();

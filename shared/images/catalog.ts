@@ -71,8 +71,10 @@ export const defaultCatalog: readonly CatalogEntry[] = [
   ubuntu('Ubuntu2404', canonical('24.04', 'ebs-gp3')),
   // AppVeyor's plain `Ubuntu` names 22.04 today.
   ubuntu('Ubuntu', canonical('22.04', 'ebs-gp2')),
-  visualStudio('2013', 'Windows_Server-2012-R2_RTM-English-64Bit-Base'),
-  visualStudio('2015', 'Windows_Server-2012-R2_RTM-English-64Bit-Base'),
+  // AppVeyor's own 2013 and 2015 images run Windows Server 2012 R2, whose
+  // support ended in 2023: the oldest Windows Server still supported stands in.
+  visualStudio('2013', 'Windows_Server-2016-English-Full-Base'),
+  visualStudio('2015', 'Windows_Server-2016-English-Full-Base'),
   visualStudio('2017', 'Windows_Server-2016-English-Full-Base'),
   visualStudio('2019', 'Windows_Server-2019-English-Full-Base'),
   visualStudio('2022', 'Windows_Server-2019-English-Full-Base'),

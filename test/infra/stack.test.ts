@@ -21,6 +21,28 @@ describe('the Bakehouse stack', () => {
     });
   });
 
+  it('names in its outputs the webhook URL and the two secrets an operator fills', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'WebhookUrl',
+        'WebhookSecretName',
+        'GitHubTokenSecretName',
+      ]),
+    );
+    const secrets = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
+    const namesOf = (key: string) =>
+      secrets.filter((id) => JSON.stringify(outputs[key]?.Value).includes(`"${id}"`));
+
+    expect(namesOf('WebhookSecretName')).toEqual([
+      expect.stringMatching(/WebhookSecret/),
+    ]);
+    expect(namesOf('GitHubTokenSecretName')).toEqual([
+      expect.stringMatching(/GitHubToken/),
+    ]);
+  });
+
   it('runs every Lambda on Node.js 24, arm64', () => {
     const functions = Object.values(
       template.findResources('AWS::Lambda::Function', {
