@@ -77,7 +77,7 @@ function provenance(chain: ProvenanceChain): string[] {
       `${link.repository} at ${shortSha(link.commit)}, from ${reference(link.parent)}`,
   );
   const root = chain.base
-    ? `  ${chain.base.name}  base image (${chain.base.ref})`
+    ? `  ${chain.base.name}  base image${chain.base.ref ? ` (${chain.base.ref})` : ''}`
     : '  (the chain stops at a version whose provenance is not recorded)';
 
   return [...links, root];

@@ -92,9 +92,11 @@ const shownArtifacts = 5;
 
 function describeJob(job: JobView): string[] {
   const image = job.runner?.image;
-  const from = image
-    ? ` from ${image.name}${image.version === undefined ? '' : ` v${image.version}`}`
-    : '';
+  // "from" only says something the job's image name does not: a version.
+  const from =
+    image && (image.version !== undefined || image.name !== job.image)
+      ? ` from ${image.name}${image.version === undefined ? '' : ` v${image.version}`}`
+      : '';
   const lines = [
     '',
     `Job ${job.jobId}: ${job.name} (${job.image || '-'}${from}): ${job.status}, ` +

@@ -6,8 +6,9 @@
 import { parseArgs } from 'node:util';
 import { describePlan } from '../shared/config/describe.ts';
 import { locateConfigOnDisk } from '../shared/config/locate.ts';
-import type { Trigger } from '../shared/config/plan.ts';
+import type { PlanResult, Trigger } from '../shared/config/plan.ts';
 import { planBuild } from '../shared/config/planner.ts';
+import { defaultCatalog, findCatalogEntry } from '../shared/images/catalog.ts';
 import type { Command } from './commands.ts';
 
 const usage = `Usage: bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
@@ -84,14 +85,37 @@ async function run(argv: readonly string[]): Promise<number> {
   });
   const text = parsed.values.json
     ? `${JSON.stringify(result, null, 2)}\n`
-    : describePlan(result);
+    : describePlan(result) + guessedPlatforms(result);
   process.stdout.write(text);
 
   return result.kind === 'rejected' ? 1 : 0;
 }
 
+/**
+ * A note for each image the catalog out of the box does not know: a custom
+ * image, most likely, whose platform the backend's registry tells when the
+ * build runs; offline, the plan can only guess it from the name.
+ */
+function guessedPlatforms(result: PlanResult): string {
+  if (result.kind !== 'build') return '';
+  const unknown = new Map<string, string>();
+  for (const job of result.jobs) {
+    if (!findCatalogEntry(defaultCatalog, job.image))
+      unknown.set(job.image, job.platform);
+  }
+
+  return [...unknown]
+    .map(
+      ([image, platform]) =>
+        `Note: ${image} is no base image of the catalog: if it is a custom image, ` +
+        `the backend plans it on the platform it was baked on; here it is ` +
+        `planned as ${platform}, from its name.\n`,
+    )
+    .join('');
+}
+
 /** The `validate` command. */
 export const validate: Command = {
-  summary: 'Plan the build an appveyor.yml describes, or show its errors',
+  summary: 'plan the build an appveyor.yml describes, or show its errors',
   run,
 };

@@ -4,7 +4,7 @@
  * @octokit/webhooks-examples), so the local webhook path is the real one.
  */
 import { execFile } from 'node:child_process';
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -40,6 +40,7 @@ export async function readLocalCommit(
   folder: string,
   branch?: string,
 ): Promise<LocalCommit> {
+  if (!existsSync(folder)) throw new LocalPushError(`There is no folder ${folder}`);
   const top = (await git(folder, ['rev-parse', '--show-toplevel'])).trim();
   if (realpathSync(top) !== realpathSync(folder)) {
     // Building the enclosing repository instead would surprise: say so.

@@ -33,3 +33,28 @@ describe('bakehouse show of a build whose config was rejected', () => {
     expect(text.match(/Line: 3/g)).toHaveLength(1);
   });
 });
+
+describe('bakehouse show of a job on a base image', () => {
+  it('names the image once', () => {
+    const build: BuildView = {
+      ...rejected,
+      status: 'success',
+      configErrors: [],
+      jobs: [
+        {
+          jobId: '1',
+          name: 'Image: Ubuntu2204',
+          image: 'Ubuntu2204',
+          status: 'success',
+          phases: [],
+          variables: [],
+          runner: { runnerId: 'r-1', image: { name: 'Ubuntu2204', ref: 'ami-1' } },
+        },
+      ],
+    };
+
+    expect(describeBuild(build)).toContain(
+      'Job 1: Image: Ubuntu2204 (Ubuntu2204): success',
+    );
+  });
+});

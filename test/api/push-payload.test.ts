@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -60,6 +61,14 @@ describe('the push payload of a local commit', () => {
     await expect(reading).rejects.toBeInstanceOf(LocalPushError);
     await expect(reading).rejects.toThrow(
       `${inner} is not the top folder of a git repository: it lies inside ${repo.folder}`,
+    );
+  });
+
+  it('refuses a folder that does not exist, naming it', async () => {
+    const missing = path.join(tmpdir(), 'bakehouse-no-such-repository');
+
+    await expect(readLocalCommit(missing)).rejects.toThrow(
+      `There is no folder ${missing}`,
     );
   });
 });

@@ -127,3 +127,28 @@ describe('bakehouse validate', () => {
     expect(err).toMatch(/no appveyor\.yml found at /);
   });
 });
+
+describe('bakehouse validate of a config on a custom image', () => {
+  it('says the platform of an image the catalog does not know is a guess', async () => {
+    const folder = folderWith({
+      'appveyor.yml': 'image: prime-tools\nbuild_script:\n  - make\n',
+    });
+
+    const code = await validate.run([folder]);
+
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'Note: prime-tools is no base image of the catalog: if it is a custom image, ' +
+        'the backend plans it on the platform it was baked on; here it is planned as ' +
+        'windows, from its name.\n',
+    );
+  });
+
+  it('says nothing of the kind for a base image', async () => {
+    const folder = folderWith({ 'appveyor.yml': 'image: Ubuntu2204\n' });
+
+    await validate.run([folder]);
+
+    expect(out).not.toContain('Note:');
+  });
+});
