@@ -65,9 +65,21 @@ export async function startHttpServer(
   const streams = new Map<string, StreamRoute>();
   const maxBodyBytes = options.maxBodyBytes ?? 6_000_000;
   const server = createServer((request, response) => {
-    const stream = streamRoute(streams, request);
-    if (stream) void stream(request, response).catch(() => response.destroy());
-    else void serve(request, response, routes, maxBodyBytes);
+    const url = requestUrl(request);
+    if (!url) {
+      void send(response, {
+        statusCode: 400,
+        body: '{"message":"the request target is no path"}',
+      });
+      return;
+    }
+    const stream = streamRoute(streams, request, url);
+    const handled = stream
+      ? stream(request, response)
+      : serve(request, response, url, routes, maxBodyBytes);
+    // A client that goes away mid-request (its body cut short) ends only its
+    // own request, never the server.
+    handled.catch(() => response.destroy());
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
@@ -103,13 +115,27 @@ export function functionUrlRoute(
   return (event) => handler(event, localContext(functionName));
 }
 
+/**
+ * The request target as a URL of this server, or undefined when it is none
+ * (`//`, say, which `new URL` with a base takes for a host that is missing).
+ */
+function requestUrl(request: IncomingMessage): URL | undefined {
+  const target = request.url ?? '/';
+  if (!target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://127.0.0.1${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
+  url: URL,
   routes: Map<string, Route>,
   maxBodyBytes: number,
 ): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const route =
     routes.get(`${request.method} ${url.pathname}`) ??
     prefixRoute(routes, `${request.method} ${url.pathname}`);
@@ -130,9 +156,10 @@ async function serve(
 function streamRoute(
   streams: Map<string, StreamRoute>,
   request: IncomingMessage,
+  url: URL,
 ): StreamRoute | undefined {
   if (request.method !== 'GET') return undefined;
-  const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+  const path = url.pathname;
   for (const [prefix, route] of streams) {
     if (path.startsWith(`${prefix}/`)) return route;
   }
