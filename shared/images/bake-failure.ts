@@ -1,10 +1,6 @@
 import { newEvent } from '../events/catalogue.ts';
-import {
-  allOf,
-  appendToBuild,
-  type BuildView,
-  readBuild,
-} from '../pipeline/build-stream.ts';
+import { appendToBuild } from '../pipeline/build-decision.ts';
+import { allOf, type BuildView, readBuild } from '../pipeline/build-stream.ts';
 import { type BakeDeps, bakeInput } from './bake-tasks.ts';
 import type { BuildImage } from './ports.ts';
 
@@ -38,9 +34,12 @@ export async function recordBakeFailed(input: unknown, deps: FailureDeps): Promi
     : cause;
 
   const build = await readBuild(deps.events, buildId);
-  await appendToBuild(deps.events, build, [
-    newEvent('BakeFailed', { jobId, imageName, reason }),
-  ]);
+  // A sweep (a cancel, the Map's cleanup) may have recorded the bake's end.
+  await appendToBuild(deps.events, build, (now) =>
+    allOf(now, 'BakeFailed').some((e) => e.data.jobId === jobId)
+      ? []
+      : [newEvent('BakeFailed', { jobId, imageName, reason })],
+  );
   deps.log.warn('bake failed', { buildId, jobId, imageName, reason });
   if (ref && !registered) await deleteHalfMade(deps, { buildId, jobId, ref });
 }
@@ -75,20 +74,17 @@ export async function sweepBuildImages(
     kept.includes(image)
       ? `${reason}; image ${image.ref} was available and is kept, for an operator`
       : reason;
-  const open = [...doomed, ...kept].filter(({ jobId }) => !bakeEnded(build, jobId));
-  if (open.length > 0) {
-    await appendToBuild(
-      deps.events,
-      build,
-      open.map((image) =>
+  await appendToBuild(deps.events, build, (now) =>
+    [...doomed, ...kept]
+      .filter(({ jobId }) => !bakeEnded(now, jobId))
+      .map((image) =>
         newEvent('BakeFailed', {
           jobId: image.jobId,
-          imageName: bakeName(build, image.jobId),
+          imageName: bakeName(now, image.jobId),
           reason: said(image),
         }),
       ),
-    );
-  }
+  );
   for (const image of kept) {
     deps.log.warn('available image of a stopped bake kept', { buildId, ...image });
   }

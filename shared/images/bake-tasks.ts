@@ -3,9 +3,9 @@ import { bakeImageVariable } from '../config/bake.ts';
 import type { JobPlan } from '../config/plan.ts';
 import { newEvent } from '../events/catalogue.ts';
 import type { EventStore } from '../events/store.ts';
+import { appendToBuild } from '../pipeline/build-decision.ts';
 import {
   allOf,
-  appendToBuild,
   type BuildView,
   jobOf,
   readBuild,
@@ -68,13 +68,16 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   );
   const { buildId, jobId } = state;
   if (decision.bake) {
-    await appendToBuild(deps.events, build, [
-      newEvent('BakeStarted', { jobId, imageName: decision.name }),
-    ]);
+    const imageName = decision.name;
+    await appendToBuild(deps.events, build, (now) =>
+      allOf(now, 'BakeStarted').some((e) => e.data.jobId === jobId)
+        ? []
+        : [newEvent('BakeStarted', { jobId, imageName })],
+    );
     deps.log.info('bake started', { buildId, jobId, imageName: decision.name });
   } else if (job.bake.staticName || setByScript) {
     const message = decision.reason;
-    await appendToBuild(deps.events, build, [
+    await appendToBuild(deps.events, build, () => [
       newEvent('MessageAdded', { jobId, level: 'warning', message }),
     ]);
     deps.log.info('bake skipped', { buildId, jobId, reason: message });
@@ -186,12 +189,11 @@ export async function registerImage(
     parent,
   });
   await deps.store.markVersion(ref, version);
-  const recorded = allOf(build, 'ImageBaked').some((e) => e.data.jobId === jobId);
-  if (!recorded) {
-    await appendToBuild(deps.events, build, [
-      newEvent('ImageBaked', { jobId, imageName: bake.name, version, ref, parent }),
-    ]);
-  }
+  await appendToBuild(deps.events, build, (now) =>
+    allOf(now, 'ImageBaked').some((e) => e.data.jobId === jobId)
+      ? []
+      : [newEvent('ImageBaked', { jobId, imageName: bake.name, version, ref, parent })],
+  );
   deps.log.info('image baked', { buildId, jobId, imageName: bake.name, version, ref });
 
   return { name: bake.name, version, ref };

@@ -1,7 +1,13 @@
 import { newEvent } from '../events/catalogue.ts';
 import { sweepBuildImages } from '../images/bake-failure.ts';
-import { allOf, appendToBuild, lastOf } from '../pipeline/build-stream.ts';
-import { endRunners, runnersTerminated } from '../pipeline/end-runners.ts';
+import { type BuildDecision, decideOnBuild } from '../pipeline/build-decision.ts';
+import { allOf, type BuildView, lastOf } from '../pipeline/build-stream.ts';
+import {
+  type EndedRunner,
+  endRunners,
+  runnersTerminated,
+  unrecorded,
+} from '../pipeline/end-runners.ts';
 import type { BuildCommandDeps } from './deps.ts';
 import { BuildCommandRefusedError } from './errors.ts';
 import { readExistingBuild } from './read-build.ts';
@@ -31,7 +37,9 @@ type Deps = Pick<
  * deletes the images its bakes half made (BakeFailed for each), and records
  * RunnerTerminated, JobFinished `cancelled` for every open job and
  * BuildFinished `cancelled` with the reason. Cancelling a cancelled build
- * again changes nothing; a build that ended otherwise is refused.
+ * again changes nothing; a build that ended otherwise is refused. Cancels
+ * that race each other are decided on the build as each finds it when it
+ * records: one records the end, the others answer `alreadyCancelled`.
  *
  * Runners are found by their build tag as well as by RunnerLaunched, so one
  * whose launch was not yet recorded is ended too. Known shortcoming on AWS:
@@ -39,8 +47,8 @@ type Deps = Pick<
  * LaunchRunner starts after the sweep ends itself when it finds the build
  * finished (see launchRunner), else is left to the reaper (it expires a phase
  * timeout after launch); an AMI that CreateImage starts then is left (tagged
- * with its build), and a JobFinished that FinishJob writes in that moment may
- * follow the cancel's. Locally the orchestrator waits for its running tasks
+ * with its build). A FinishJob or FinishBuild running then decides again on
+ * the cancelled build and records no second end. Locally the orchestrator waits for its running tasks
  * before the sweep, so none is left.
  * The phase a terminated runner was running is recorded as it ended (killed),
  * possibly just after BuildFinished.
@@ -63,11 +71,36 @@ export async function cancelBuild(
   await deps.slots.releaseBuild(buildId);
   await sweepImages(buildId, `bake ${said}`, deps);
 
+  const outcome = await decideOnBuild(deps.events, build, (now) =>
+    cancelDecision(now, reason, ended),
+  );
+  if (!outcome.alreadyCancelled) {
+    deps.log.info('build cancelled', { buildId, reason, terminated: outcome.terminated });
+  }
+
+  return outcome;
+}
+
+/**
+ * What a cancel records on the build as it is now: nothing when it ended
+ * meanwhile (another cancel, or its own end), else the runners this cancel
+ * ended that no one recorded yet, every open job cancelled, and the end.
+ */
+function cancelDecision(
+  build: BuildView,
+  reason: string,
+  ended: readonly EndedRunner[],
+): BuildDecision<CancelOutcome> {
+  const repeat = refuseEnded(build);
+  if (repeat) return { events: [], answer: repeat };
+
+  const said = `cancelled: ${reason}`;
+  const newlyEnded = unrecorded(build, ended);
   const finished = new Set(allOf(build, 'JobFinished').map((e) => e.data.jobId));
   const jobs = lastOf(build, 'ConfigLoaded')?.data.jobs ?? [];
   const open = jobs.filter((job) => !finished.has(job.jobId));
-  await appendToBuild(deps.events, build, [
-    ...runnersTerminated(ended, said),
+  const events = [
+    ...runnersTerminated(newlyEnded, said),
     ...open.map((job) =>
       newEvent('JobFinished', {
         jobId: job.jobId,
@@ -76,20 +109,26 @@ export async function cancelBuild(
       }),
     ),
     newEvent('BuildFinished', { status: 'cancelled', reason }),
-  ]);
-  const terminated = ended.map((r) => r.runnerId);
-  deps.log.info('build cancelled', { buildId, reason, terminated });
+  ];
+  const terminated = newlyEnded.map((r) => r.runnerId);
 
-  return { buildId, status: 'cancelled', reason, terminated, alreadyCancelled: false };
+  return {
+    events,
+    answer: {
+      buildId: build.buildId,
+      status: 'cancelled',
+      reason,
+      terminated,
+      alreadyCancelled: false,
+    },
+  };
 }
 
 /**
  * The outcome of a repeated cancel when the build was cancelled already;
  * throws for a build that ended otherwise; undefined while it runs.
  */
-function refuseEnded(
-  build: Awaited<ReturnType<typeof readExistingBuild>>,
-): CancelOutcome | undefined {
+function refuseEnded(build: BuildView): CancelOutcome | undefined {
   const { buildId } = build;
   const finished = lastOf(build, 'BuildFinished');
   if (finished?.data.status === 'cancelled') {

@@ -1,5 +1,6 @@
 import { newEvent } from '../events/catalogue.ts';
-import { allOf, appendToBuild, readBuild, replan } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { allOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { jobInput } from './inputs.ts';
 import { leaseUntil } from './lease.ts';
@@ -38,7 +39,11 @@ export async function acquireJobSlot(
   );
   const queued = allOf(build, 'JobQueued').some((e) => e.data.jobId === jobId);
   if (!acquired && !queued) {
-    await appendToBuild(deps.events, build, [newEvent('JobQueued', { jobId })]);
+    await appendToBuild(deps.events, build, (now) =>
+      allOf(now, 'JobQueued').some((e) => e.data.jobId === jobId)
+        ? []
+        : [newEvent('JobQueued', { jobId })],
+    );
     deps.log.info('job queued behind a concurrency cap', { buildId, jobId });
   }
 

@@ -4,9 +4,7 @@ import {
   type EventType,
   isEvent,
   type KnownEventOf,
-  type TypedNewEvent,
 } from '../events/catalogue.ts';
-import { StreamVersionConflictError } from '../events/errors.ts';
 import type { EventStore, StoredEvent } from '../events/store.ts';
 import type { PlanBuild } from './deps.ts';
 import { BuildStateError, JobNotFoundError } from './errors.ts';
@@ -105,36 +103,4 @@ export function jobOf(build: BuildView, plan: BuildPlan, jobId: string): JobPlan
   if (!job) throw new JobNotFoundError(build.buildId, jobId);
 
   return job;
-}
-
-/** Attempts of one append; the jobs of a 40-job matrix may all append at once. */
-const conflictAttempts = 200;
-
-/**
- * Appends events to the build stream after the version last seen; when
- * another job of the build appended first (jobs run in parallel), it waits a
- * random moment, growing up to a second, and appends after that one.
- */
-export async function appendToBuild(
-  events: EventStore,
-  build: BuildView,
-  newEvents: readonly TypedNewEvent<EventType>[],
-): Promise<void> {
-  const streamId = buildStream(build.buildId);
-  let expectedVersion = build.events.at(-1)?.version ?? 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await events.commit({
-        appends: [{ streamId, expectedVersion, events: newEvents }],
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof StreamVersionConflictError) || attempt >= conflictAttempts) {
-        throw error;
-      }
-      expectedVersion = error.actualVersion;
-      const ceiling = Math.min(1_000, 5 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
-    }
-  }
 }

@@ -2,7 +2,8 @@ import { bakeImageVariable } from '../config/bake.ts';
 import type { PhaseOutcome } from '../events/catalogue/build-events.ts';
 import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
 import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
-import { allOf, appendToBuild, readBuild } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { allOf, type BuildView, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { closingPhaseStates, pipelineErrors } from './names.ts';
 import { pushedArtifactEvents } from './pushed-artifacts.ts';
@@ -26,10 +27,9 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
   const runner = allOf(build, 'RunnerLaunched').find((e) => e.data.jobId === jobId);
   if (runner) await deps.waiting.clear(runner.data.runnerId, phase);
 
-  const finished = allOf(build, 'PhaseFinished').some(
-    (e) => e.data.jobId === jobId && e.data.phase === phase,
+  await appendToBuild(deps.events, build, (now) =>
+    phaseRecorded(now, jobId, phase) ? [] : phaseEvents(result),
   );
-  if (!finished) await appendToBuild(deps.events, build, phaseEvents(result));
   deps.log.info('phase finished', {
     buildId,
     jobId,
@@ -52,6 +52,13 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
     `Phase ${phase} of job ${jobId} in build ${buildId} ended ${result.outcome} ` +
     `with exit code ${result.exitCode}; log: ${result.logPointer}`;
   await deps.callbacks.fail(result.callbackToken, error, cause);
+}
+
+/** True when the build already holds the phase's end (a repeat, or a race). */
+function phaseRecorded(build: BuildView, jobId: string, phase: string): boolean {
+  return allOf(build, 'PhaseFinished').some(
+    (e) => e.data.jobId === jobId && e.data.phase === phase,
+  );
 }
 
 /** The task failure error for a result, or undefined when the phase succeeded. */

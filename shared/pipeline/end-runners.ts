@@ -64,3 +64,17 @@ export function runnersTerminated(
     newEvent('RunnerTerminated', { jobId, runnerId, reason }),
   );
 }
+
+/**
+ * The runners of `ended` the build does not record as terminated yet: a
+ * cancel, the Map's cleanup and a job's own TerminateRunner may end the same
+ * runner at once, and only the first records it.
+ */
+export function unrecorded(
+  build: BuildView,
+  ended: readonly EndedRunner[],
+): EndedRunner[] {
+  const recorded = new Set(allOf(build, 'RunnerTerminated').map((e) => e.data.runnerId));
+
+  return ended.filter((r) => !recorded.has(r.runnerId));
+}

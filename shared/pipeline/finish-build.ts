@@ -1,18 +1,26 @@
 import type { BuildStatus } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
-import {
-  allOf,
-  appendToBuild,
-  type BuildView,
-  lastOf,
-  readBuild,
-  replan,
-} from './build-stream.ts';
+import { type BuildDecision, decideOnBuild } from './build-decision.ts';
+import { allOf, type BuildView, lastOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { buildInput, type CaughtError, describeCaught } from './inputs.ts';
 import { pipelineErrors } from './names.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
+
+type FinishInput = ReturnType<typeof buildInput.parse>;
+
+/** What FinishBuild answers: the build's end, or `skipped`. */
+export interface FinishBuildOutput {
+  readonly status: BuildStatus | 'skipped';
+}
+
+/** What FinishBuild decided: the end, and whether this call recorded it. */
+interface FinishAnswer extends FinishBuildOutput {
+  readonly recorded: boolean;
+  /** Why the build ended so, when the end says. */
+  readonly reason?: string;
+}
 
 /**
  * Records the build's end: JobFinished `cancelled` for jobs the Map stopped,
@@ -21,32 +29,47 @@ type Deps = Pick<PipelineDeps, 'events' | 'planBuild' | 'log'>;
  * AppVeyor rules); a rejected config fails it; a skipped build records nothing.
  * A LoadConfig that failed (GitHub, a secret) ends the build as `error`, with
  * a message saying what failed: no job ran, and no commit status stays pending.
+ * A build that ended meanwhile (a cancel) keeps its end.
  */
 export async function finishBuild(
   input: unknown,
   deps: Deps,
-): Promise<{ status: BuildStatus | 'skipped' }> {
-  const { buildId, matrixFailure, configFailure } = buildInput.parse(input);
+): Promise<FinishBuildOutput> {
+  const parsed = buildInput.parse(input);
+  const { buildId, matrixFailure } = parsed;
   const build = await readBuild(deps.events, buildId);
-  const earlier = lastOf(build, 'BuildFinished');
-  if (earlier) return { status: earlier.data.status };
-  if (lastOf(build, 'BuildSkipped')) return { status: 'skipped' };
 
-  if (
-    configFailure &&
-    !lastOf(build, 'ConfigLoaded') &&
-    !lastOf(build, 'ConfigRejected')
-  ) {
-    return finishUnloaded(build, configFailure, deps);
+  const answer = await decideOnBuild(deps.events, build, (now) =>
+    finishDecision(now, parsed, deps),
+  );
+  if (answer.recorded) {
+    const cause = answer.reason ?? matrixFailure?.Cause;
+    deps.log.info('build finished', { buildId, status: answer.status, cause });
   }
 
-  if (lastOf(build, 'ConfigRejected')) {
-    await appendToBuild(deps.events, build, [
-      newEvent('BuildFinished', { status: 'failed' }),
-    ]);
-    deps.log.info('build finished', { buildId, status: 'failed' });
+  return { status: answer.status };
+}
 
-    return { status: 'failed' };
+/** What FinishBuild records on the build as it is now. */
+function finishDecision(
+  build: BuildView,
+  input: FinishInput,
+  deps: Pick<Deps, 'planBuild'>,
+): BuildDecision<FinishAnswer> {
+  const { matrixFailure, configFailure } = input;
+  const earlier = lastOf(build, 'BuildFinished')?.data.status;
+  if (earlier) return { events: [], answer: { status: earlier, recorded: false } };
+  if (lastOf(build, 'BuildSkipped')) {
+    return { events: [], answer: { status: 'skipped', recorded: false } };
+  }
+  const loaded = lastOf(build, 'ConfigLoaded');
+  const rejected = lastOf(build, 'ConfigRejected');
+  if (configFailure && !loaded && !rejected) return unloaded(build, configFailure);
+  if (rejected) {
+    return {
+      events: [newEvent('BuildFinished', { status: 'failed' })],
+      answer: { status: 'failed', recorded: true },
+    };
   }
 
   const plan = replan(build, deps.planBuild);
@@ -71,31 +94,29 @@ export async function finishBuild(
     configFailure !== undefined ||
     (matrixFailure !== undefined && matrixFailure.Error !== pipelineErrors.matrixStopped);
   const status: BuildStatus = broken ? 'error' : failed ? 'failed' : 'success';
-  await appendToBuild(deps.events, build, [
-    ...cancelled,
-    newEvent('BuildFinished', { status }),
-  ]);
-  deps.log.info('build finished', { buildId, status, cause: matrixFailure?.Cause });
 
-  return { status };
+  return {
+    events: [...cancelled, newEvent('BuildFinished', { status })],
+    answer: { status, recorded: true },
+  };
 }
 
 /** Ends a build whose config never loaded as `error`, saying what failed. */
-async function finishUnloaded(
+function unloaded(
   build: BuildView,
   configFailure: CaughtError,
-  deps: Deps,
-): Promise<{ status: BuildStatus }> {
+): BuildDecision<FinishAnswer> {
   const { buildId, requested } = build;
   const reason =
     `LoadConfig failed for build ${buildId} ` +
     `(${requested.repository} at ${requested.sha.slice(0, 7)}): ` +
     describeCaught(configFailure);
-  await appendToBuild(deps.events, build, [
-    newEvent('MessageAdded', { level: 'error', message: reason }),
-    newEvent('BuildFinished', { status: 'error', reason }),
-  ]);
-  deps.log.info('build finished', { buildId, status: 'error', cause: reason });
 
-  return { status: 'error' };
+  return {
+    events: [
+      newEvent('MessageAdded', { level: 'error', message: reason }),
+      newEvent('BuildFinished', { status: 'error', reason }),
+    ],
+    answer: { status: 'error', recorded: true, reason },
+  };
 }

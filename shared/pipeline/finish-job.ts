@@ -1,7 +1,8 @@
 import type { JobStatus } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
 import { failedJobBakeReason } from '../images/bake-tasks.ts';
-import { allOf, appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { allOf, jobOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { describeCaught, type JobState, jobInput } from './inputs.ts';
 import { pipelineErrors } from './names.ts';
@@ -42,23 +43,24 @@ export async function finishJob(input: unknown, deps: Deps): Promise<FinishJobOu
   const plan = replan(build, deps.planBuild);
   const job = jobOf(build, plan, jobId);
   const status = jobStatus(state);
-  const recorded = allOf(build, 'JobFinished').some((e) => e.data.jobId === jobId);
-  if (!recorded) {
-    const allowedFailure = job.allowFailure;
+  await appendToBuild(deps.events, build, (now) => {
+    // A cancel or a repeat recorded the job's end already: it stands.
+    if (allOf(now, 'JobFinished').some((e) => e.data.jobId === jobId)) return [];
     // A failed bake already said why; a job that failed before it never decided.
     const bakeSkipped = status === 'failed' && !state.bakeFailure;
-    const reason = bakeSkipped ? failedJobBakeReason(build, job, jobId) : undefined;
+    const reason = bakeSkipped ? failedJobBakeReason(now, job, jobId) : undefined;
     const failure = failureMessage(state);
-    await appendToBuild(deps.events, build, [
+
+    return [
       ...(failure
         ? [newEvent('MessageAdded', { jobId, level: 'error', message: failure })]
         : []),
       ...(reason
         ? [newEvent('MessageAdded', { jobId, level: 'warning', message: reason })]
         : []),
-      newEvent('JobFinished', { jobId, status, allowedFailure }),
-    ]);
-  }
+      newEvent('JobFinished', { jobId, status, allowedFailure: job.allowFailure }),
+    ];
+  });
   deps.log.info('job finished', { buildId, jobId, status, cause: state.failure?.Cause });
 
   return {

@@ -1,7 +1,9 @@
+import type { ImageReference } from '../events/catalogue/build-events.ts';
 import { newEvent } from '../events/catalogue.ts';
+import { type BuildDecision, decideOnBuild } from './build-decision.ts';
 import {
   allOf,
-  appendToBuild,
+  type BuildView,
   jobOf,
   lastOf,
   readBuild,
@@ -44,23 +46,26 @@ export async function launchRunner(
     expiresAt,
     fromFork,
   });
-  const reference = {
+  const reference: ImageReference = {
     name: image.name,
     ref: image.ref,
     ...(image.version !== undefined && { version: image.version }),
   };
   const now = await readBuild(deps.events, buildId);
-  if (lastOf(now, 'BuildFinished')) {
-    const reason = 'the build finished while its runner launched';
+  const recorded = await decideOnBuild(deps.events, now, (current) =>
+    launchDecision(current, jobId, runnerId, reference),
+  );
+  if (recorded !== runnerId) {
+    const reason = recorded
+      ? `job ${jobId} has runner ${recorded} already`
+      : 'the build finished while its runner launched';
     await deps.fleet.terminate(runnerId, reason);
+    if (recorded) return { runnerId: recorded };
     throw new BuildStateError(
       buildId,
       `job ${jobId}: ${reason}; runner ${runnerId} ended`,
     );
   }
-  await appendToBuild(deps.events, now, [
-    newEvent('RunnerLaunched', { jobId, runnerId, image: reference }),
-  ]);
   deps.log.info('runner launched', {
     buildId,
     jobId,
@@ -71,4 +76,25 @@ export async function launchRunner(
   });
 
   return { runnerId };
+}
+
+/**
+ * Records the launched runner on the build as it is now, answering the
+ * runner the job has: this one, or one a repeated LaunchRunner recorded
+ * first; undefined, recording nothing, when the build finished meanwhile.
+ */
+function launchDecision(
+  build: BuildView,
+  jobId: string,
+  runnerId: string,
+  image: ImageReference,
+): BuildDecision<string | undefined> {
+  if (lastOf(build, 'BuildFinished')) return { events: [], answer: undefined };
+  const launched = allOf(build, 'RunnerLaunched').find((e) => e.data.jobId === jobId);
+  if (launched) return { events: [], answer: launched.data.runnerId };
+
+  return {
+    events: [newEvent('RunnerLaunched', { jobId, runnerId, image })],
+    answer: runnerId,
+  };
 }

@@ -4,8 +4,8 @@ import { expandVersion, versionBranch } from '../config/version.ts';
 import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
 import { imageKey } from '../images/names.ts';
 import type { SourceHost } from '../ports/source-host.ts';
+import { type BuildEvents, decideOnBuild } from './build-decision.ts';
 import {
-  appendToBuild,
   type BuildView,
   lastOf,
   readBuild,
@@ -48,10 +48,14 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
   const config = await deps.sourceHost.fetchConfig(repository, sha);
   if (!config) {
     const reason = `the commit ${sha} of ${repository} has no appveyor.yml`;
-    await appendToBuild(deps.events, build, [newEvent('BuildSkipped', { reason })]);
+    const answer = await record(deps, build, [newEvent('BuildSkipped', { reason })], {
+      buildId,
+      outcome: 'skipped',
+      jobs: [],
+    });
     deps.log.info('build skipped', { buildId, reason });
 
-    return { buildId, outcome: 'skipped', jobs: [] };
+    return answer;
   }
 
   const facts = await triggerFacts(build, deps.sourceHost);
@@ -72,17 +76,25 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
       column,
     }));
     const rejected = newEvent('ConfigRejected', { configPath: config.path, errors });
-    await appendToBuild(deps.events, build, [rejected]);
+    const answer = await record(deps, build, [rejected], {
+      buildId,
+      outcome: 'rejected',
+      jobs: [],
+    });
     deps.log.info('config rejected', { buildId, errors: errors.length });
 
-    return { buildId, outcome: 'rejected', jobs: [] };
+    return answer;
   }
   if (plan.kind === 'skipped') {
     const skipped = newEvent('BuildSkipped', { reason: plan.reason });
-    await appendToBuild(deps.events, build, [...messages, skipped]);
+    const answer = await record(deps, build, [...messages, skipped], {
+      buildId,
+      outcome: 'skipped',
+      jobs: [],
+    });
     deps.log.info('build skipped', { buildId, reason: plan.reason });
 
-    return { buildId, outcome: 'skipped', jobs: [] };
+    return answer;
   }
 
   const number = await deps.allocateBuildNumber(repository, buildId);
@@ -92,14 +104,31 @@ export async function loadConfig(input: unknown, deps: Deps): Promise<LoadConfig
     { ...config, facts, imagePlatforms },
     number,
   );
-  await appendToBuild(deps.events, build, [...messages, ...started]);
-  deps.log.info('build started', { buildId, number, jobs: plan.jobs.length });
-
-  return {
+  const answer = await record(deps, build, [...messages, ...started], {
     buildId,
     outcome: 'run',
     jobs: plan.jobs.map((j) => ({ buildId, jobId: j.id })),
-  };
+  });
+  deps.log.info('build started', { buildId, number, jobs: plan.jobs.length });
+
+  return answer;
+}
+
+/**
+ * Records LoadConfig's outcome, unless a repeat of it recorded one first:
+ * that one stands, and is the answer.
+ */
+async function record(
+  deps: Pick<Deps, 'events'>,
+  build: BuildView,
+  events: BuildEvents,
+  answer: LoadConfigOutput,
+): Promise<LoadConfigOutput> {
+  return decideOnBuild(deps.events, build, (now) => {
+    const earlier = decided(now);
+
+    return earlier ? { events: [], answer: earlier } : { events, answer };
+  });
 }
 
 function startedEvents(

@@ -1,5 +1,6 @@
 import { newEvent } from '../events/catalogue.ts';
-import { allOf, appendToBuild, readBuild } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { allOf, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { BuildStateError } from './errors.ts';
 
@@ -73,9 +74,10 @@ async function recordTermination(deps: Deps, runner: TaggedRunner, reason: strin
     throw error;
   });
   if (!build) return;
-  if (allOf(build, 'RunnerTerminated').some((e) => e.data.runnerId === runnerId)) return;
 
-  await appendToBuild(deps.events, build, [
-    newEvent('RunnerTerminated', { jobId, runnerId, reason }),
-  ]);
+  await appendToBuild(deps.events, build, (now) =>
+    allOf(now, 'RunnerTerminated').some((e) => e.data.runnerId === runnerId)
+      ? []
+      : [newEvent('RunnerTerminated', { jobId, runnerId, reason })],
+  );
 }

@@ -1,6 +1,7 @@
 import { newEvent } from '../events/catalogue.ts';
 import type { ResolvedImage } from '../ports/runner-fleet.ts';
-import { appendToBuild, jobOf, readBuild, replan } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { jobOf, readBuild, replan } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { jobInput } from './inputs.ts';
 
@@ -21,7 +22,7 @@ export async function resolveImage(input: unknown, deps: Deps): Promise<Resolved
     const messages = warnings.map((message) =>
       newEvent('MessageAdded', { jobId, level: 'warning', message }),
     );
-    await appendToBuild(deps.events, build, messages);
+    await appendToBuild(deps.events, build, () => messages);
   }
 
   return image;

@@ -1,13 +1,6 @@
 import { newEvent } from '../events/catalogue.ts';
-import {
-  allOf,
-  appendToBuild,
-  jobOf,
-  lastOf,
-  readBuild,
-  replan,
-  triggerOf,
-} from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { allOf, jobOf, lastOf, readBuild, replan, triggerOf } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { BuildStateError } from './errors.ts';
 import { phaseInput } from './inputs.ts';
@@ -89,12 +82,13 @@ export async function runPhase(input: unknown, deps: Deps): Promise<void> {
   const bakes = allOf(build, 'BakeStarted').some((e) => e.data.jobId === jobId);
   const expiresAt = leaseUntil(now, deps.settings, bakes);
   await renewLease({ buildId, jobId, runnerId, phase }, expiresAt, deps);
-  const recorded = allOf(build, 'PhaseStarted').some(
-    (e) => e.data.jobId === jobId && e.data.phase === phase,
-  );
-  if (!recorded) {
-    await appendToBuild(deps.events, build, [newEvent('PhaseStarted', { jobId, phase })]);
-  }
+  await appendToBuild(deps.events, build, (now) => {
+    const recorded = allOf(now, 'PhaseStarted').some(
+      (e) => e.data.jobId === jobId && e.data.phase === phase,
+    );
+
+    return recorded ? [] : [newEvent('PhaseStarted', { jobId, phase })];
+  });
   const startedAt = now.toISOString();
   await deps.waiting.put({
     runnerId,

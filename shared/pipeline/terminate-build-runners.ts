@@ -1,7 +1,8 @@
 import { sweepBuildImages } from '../images/bake-failure.ts';
-import { appendToBuild, readBuild } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { endRunners, runnersTerminated } from './end-runners.ts';
+import { endRunners, runnersTerminated, unrecorded } from './end-runners.ts';
 import { buildInput } from './inputs.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'fleet' | 'slots' | 'waiting' | 'log' | 'bake'>;
@@ -22,9 +23,9 @@ export async function terminateBuildRunners(
   const reason = `the build's jobs stopped: ${matrixFailure?.Error ?? 'unknown error'}`;
 
   const ended = await endRunners(build, {}, reason, deps);
-  if (ended.length > 0) {
-    await appendToBuild(deps.events, build, runnersTerminated(ended, reason));
-  }
+  await appendToBuild(deps.events, build, (now) =>
+    runnersTerminated(unrecorded(now, ended), reason),
+  );
   const released = await deps.slots.releaseBuild(buildId);
   const terminated = ended.map((r) => r.runnerId);
   deps.log.info('build runners terminated', { buildId, terminated, released, reason });

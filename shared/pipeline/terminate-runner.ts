@@ -1,6 +1,7 @@
-import { appendToBuild, readBuild } from './build-stream.ts';
+import { appendToBuild } from './build-decision.ts';
+import { readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
-import { endRunners, runnersTerminated } from './end-runners.ts';
+import { endRunners, runnersTerminated, unrecorded } from './end-runners.ts';
 import { type JobState, jobInput } from './inputs.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'fleet' | 'waiting' | 'log'>;
@@ -26,9 +27,9 @@ export async function terminateRunner(input: unknown, deps: Deps): Promise<void>
 
   const known = state.runner ? [{ runnerId: state.runner.runnerId, jobId }] : [];
   const ended = await endRunners(build, { jobId, known }, reason, deps);
-  if (ended.length > 0) {
-    await appendToBuild(deps.events, build, runnersTerminated(ended, reason));
-  }
+  await appendToBuild(deps.events, build, (now) =>
+    runnersTerminated(unrecorded(now, ended), reason),
+  );
   const runnerIds = ended.map((r) => r.runnerId);
   deps.log.info('runner terminated', { buildId, jobId, runnerIds, reason });
 }

@@ -3,7 +3,8 @@ import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { ImageStore } from '../../shared/images/ports.ts';
 import { ImageRegistry } from '../../shared/images/registry.ts';
 import { cancelBuild } from '../../shared/operations/cancel-build.ts';
-import { appendToBuild, readBuild } from '../../shared/pipeline/build-stream.ts';
+import { appendToBuild } from '../../shared/pipeline/build-decision.ts';
+import { readBuild } from '../../shared/pipeline/build-stream.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
 import {
   type PipelineTables,
@@ -43,7 +44,7 @@ describe('cancelling a build while it bakes, on DynamoDB Local', () => {
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
     const build = await readBuild(tables.store, buildId);
-    await appendToBuild(tables.store, build, [
+    await appendToBuild(tables.store, build, () => [
       newEvent('BakeStarted', { jobId: '1', imageName: 'Tools' }),
     ]);
     const orchestrator = { startBuild: async () => {}, stopBuild: async () => {} };

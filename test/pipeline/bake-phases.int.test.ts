@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { ImageStore } from '../../shared/images/ports.ts';
 import { ImageRegistry } from '../../shared/images/registry.ts';
-import { appendToBuild, readBuild } from '../../shared/pipeline/build-stream.ts';
+import { appendToBuild } from '../../shared/pipeline/build-decision.ts';
+import { readBuild } from '../../shared/pipeline/build-stream.ts';
 import type { PhaseScriptRequest } from '../../shared/pipeline/deps.ts';
 import { launchRunner } from '../../shared/pipeline/launch-runner.ts';
 import { loadConfig } from '../../shared/pipeline/load-config.ts';
@@ -45,7 +46,7 @@ describe('the phases of a baking job on DynamoDB Local', () => {
     const image = { name: 'Ubuntu2204', platform: 'linux', ref: 'ami-1', base: true };
     for (const jobId of ['1', '2']) await launchRunner({ buildId, jobId, image }, deps);
     const build = await readBuild(tables.store, buildId);
-    await appendToBuild(tables.store, build, [
+    await appendToBuild(tables.store, build, () => [
       newEvent('BakeStarted', { jobId: '1', imageName: 'Tools' }),
     ]);
     const onFinish = (jobId: string) => ({
@@ -86,7 +87,7 @@ describe('the phases of a baking job on DynamoDB Local', () => {
     const buildId = await requestBuild(tables.store);
     await loadConfig({ buildId }, deps);
     const build = await readBuild(tables.store, buildId);
-    await appendToBuild(tables.store, build, [
+    await appendToBuild(tables.store, build, () => [
       newEvent('BakeStarted', { jobId: '1', imageName: 'Tools' }),
     ]);
     const matrixFailure = { Error: 'MatrixStopped', Cause: 'fast_finish' };

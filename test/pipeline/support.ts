@@ -13,6 +13,7 @@ import { allocateBuildNumber } from '../../shared/builds/build-numbers.ts';
 import { planBuild } from '../../shared/config/planner.ts';
 import { buildStream, newEvent } from '../../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
+import type { EventStore } from '../../shared/events/store.ts';
 import { defaultImageSettings } from '../../shared/images/catalog.ts';
 import { imageKey } from '../../shared/images/names.ts';
 import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
@@ -187,4 +188,30 @@ export async function requestBuild(
 /** The build's events as `Type` or `Type:jobId:phase:outcome` lines. */
 export async function buildLines(store: DynamoDbEventStore, buildId: string) {
   return eventLines(await store.read(buildStream(buildId)));
+}
+
+/**
+ * The store with its first `writers` commits held until all of them arrive,
+ * so commands started together have all read the build before any of them
+ * records: the race a tester finds by sending them at once, made certain.
+ */
+export function racingStore(store: DynamoDbEventStore, writers: number): EventStore {
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const together = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+
+  return {
+    read: (streamId, fromVersion) => store.read(streamId, fromVersion),
+    commit: async (commit) => {
+      arrived += 1;
+      if (arrived <= writers) {
+        if (arrived === writers) release();
+        await together;
+      }
+
+      return store.commit(commit);
+    },
+  };
 }
