@@ -209,7 +209,10 @@ export class Bakehouse extends Construct {
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
-    new BakehouseRules(this, 'Rules', { functions });
+    new BakehouseRules(this, 'Rules', {
+      functions,
+      stateMachineArn: this.stateMachine.stateMachineArn,
+    });
     this.operatorApi = new OperatorApi(this, 'OperatorApi', {
       eventStore: this.eventStore,
       pipelineTable,

@@ -8,12 +8,15 @@ import type { PipelineFunctionSet } from './pipeline-functions.ts';
 /** The Lambdas the rules invoke. */
 export interface BakehouseRulesProps {
   readonly functions: PipelineFunctionSet;
+  /** The build state machine, whose failed executions end their builds. */
+  readonly stateMachineArn: string;
 }
 
 /**
  * The EventBridge rules: SSM command results bring phases back (callback,
  * never polling), EC2 state changes and spot interruption warnings fail the
- * phase of a runner that disappears, and a schedule runs the reaper.
+ * phase of a runner that disappears, a failed or timed-out execution ends
+ * its build as `error`, and a schedule runs the reaper.
  */
 export class BakehouseRules extends Construct {
   constructor(scope: Construct, id: string, props: BakehouseRulesProps) {
@@ -52,6 +55,23 @@ export class BakehouseRules extends Construct {
         detailType: ['EC2 Spot Instance Interruption Warning'],
       },
       targets: [new targets.LambdaFunction(functions.runnerLost, { retryAttempts: 8 })],
+    });
+    // ABORTED is left out: a cancel stops the execution and records its own end.
+    new events.Rule(this, 'ExecutionFailed', {
+      description: 'Bakehouse: a build execution failed or timed out',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          status: ['FAILED', 'TIMED_OUT'],
+          stateMachineArn: [props.stateMachineArn],
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(functions.tasks.recordBuildError, {
+          retryAttempts: 8,
+        }),
+      ],
     });
     new events.Rule(this, 'Reaper', {
       description: 'Bakehouse: terminate runners past their expiry',

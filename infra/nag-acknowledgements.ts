@@ -41,14 +41,18 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       reason:
         'X-Ray tracing and log delivery of the state machine accept no resource ARN',
     },
-    ...['reaper', 'run-phase', 'terminate-runner', 'terminate-build-runners'].map(
-      (entry) => ({
-        scope: fn(entry),
-        id: iam5('*'),
-        reason:
-          'ec2:DescribeInstances accepts no resource ARN; a tag filter narrows the answer',
-      }),
-    ),
+    ...[
+      'reaper',
+      'run-phase',
+      'terminate-runner',
+      'terminate-build-runners',
+      'record-build-error',
+    ].map((entry) => ({
+      scope: fn(entry),
+      id: iam5('*'),
+      reason:
+        'ec2:DescribeInstances accepts no resource ARN; a tag filter narrows the answer',
+    })),
     {
       scope: fn('resolve-image'),
       id: iam5('*'),
@@ -60,6 +64,7 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
       'run-phase',
       'terminate-runner',
       'terminate-build-runners',
+      'record-build-error',
       'reaper',
       'create-image',
     ].map((entry) => ({

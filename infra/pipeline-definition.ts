@@ -23,6 +23,7 @@ export interface PipelineFunctions {
   readonly finishJob: IFunction;
   readonly terminateBuildRunners: IFunction;
   readonly finishBuild: IFunction;
+  readonly recordBuildError: IFunction;
   readonly decideBake: IFunction;
   readonly createImage: IFunction;
   readonly awaitImage: IFunction;
@@ -69,6 +70,26 @@ export function pipelineDefinition(
   const finishBuild = task(names.finishBuild, fns.finishBuild, '$.build');
   const buildFinished = new sfn.Succeed(scope, 'BuildFinished');
   finishBuild.next(buildFinished);
+  // Whatever fails FinishBuild, the build still ends, as `error` with the
+  // cause; the execution fails too, for the failed-executions alarm. Where no
+  // Catch reaches (States.Runtime), the execution's failure event ends it.
+  const recordBuildError = task(
+    names.recordBuildError,
+    fns.recordBuildError,
+    sfn.JsonPath.DISCARD,
+  );
+  recordBuildError.addRetry({ errors: allErrors, maxAttempts: 2 });
+  finishBuild.addCatch(recordBuildError, {
+    errors: allErrors,
+    resultPath: '$.finishFailure',
+  });
+  recordBuildError.next(
+    new sfn.Fail(scope, 'BuildEndedInError', {
+      error: pipelineErrors.finishBuildFailed,
+      cause:
+        'FinishBuild failed; RecordBuildError ended the build as error, with the cause',
+    }),
+  );
 
   const terminateRunner = task(
     names.terminateRunner,

@@ -145,11 +145,11 @@ export class PipelineFunctionSet extends Construct {
     this.#allowTaskCallbacks(runPhase.role);
     const terminateRunner = fn('terminate-runner');
     const terminateBuildRunners = fn('terminate-build-runners');
-    for (const f of [terminateRunner, terminateBuildRunners])
-      this.#allowTerminating(f.role);
+    const recordBuildError = fn('record-build-error');
+    const ending = [terminateRunner, terminateBuildRunners, recordBuildError];
+    for (const f of ending) this.#allowTerminating(f.role);
     // Runners are told apart by their tags; SendCommand's refusal by their state.
-    for (const f of [runPhase, terminateRunner, terminateBuildRunners])
-      this.#allowDescribingInstances(f.role);
+    for (const f of [runPhase, ...ending]) this.#allowDescribingInstances(f.role);
 
     // The bake, and the build sweep that deletes what a stopped bake half made.
     const imaging = {
@@ -196,6 +196,7 @@ export class PipelineFunctionSet extends Construct {
       finishJob: fn('finish-job').function,
       terminateBuildRunners: terminateBuildRunners.function,
       finishBuild: fn('finish-build').function,
+      recordBuildError: recordBuildError.function,
       decideBake: decideBake.function,
       createImage: createImage.function,
       awaitImage: awaitImage.function,

@@ -29,7 +29,7 @@ import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute } from './intake-route.ts';
 import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
-import { LocalOrchestrator } from './orchestrator.ts';
+import { endFailedBuild, LocalOrchestrator } from './orchestrator.ts';
 import { LocalPhaseLogs } from './phase-logs.ts';
 import { type LocalPipeline, localPipeline } from './pipeline-wiring.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
@@ -127,6 +127,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       callbackStates: pipeline.callbackStates,
       deps: pipeline.deps,
       callbacks: pipeline.callbacks,
+      onFailed: endFailedBuild(pipeline.deps),
     });
 
     const views = viewsDocumentClient(client);

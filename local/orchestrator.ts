@@ -5,6 +5,7 @@ import {
   callbackStateNames,
   type PipelineDeps,
   pipelineTasks,
+  recordBuildError,
 } from '../shared/pipeline/index.ts';
 import type { StoppableOrchestrator } from '../shared/ports/orchestrator.ts';
 import type { LocalTaskCallbacks } from './task-callbacks.ts';
@@ -39,6 +40,11 @@ export interface LocalOrchestratorOptions<D> {
   readonly deps: D;
   /** The callbacks the deps end waiting states with. */
   readonly callbacks: LocalTaskCallbacks;
+  /**
+   * Runs when an execution fails, as the rule on failed executions does on
+   * AWS; the execution counts as running until it is done. Default none.
+   */
+  readonly onFailed?: (buildId: string, error: string, cause: string) => Promise<void>;
 }
 
 /** How an execution ended. */
@@ -108,7 +114,10 @@ export class LocalOrchestrator<D> implements StoppableOrchestrator {
       events,
       status: { status: 'running' },
       done: Promise.all([collect(run.eventLogs, events), settle(run.result)]).then(
-        ([, status]) => {
+        async ([, status]) => {
+          if (status.status === 'failed') {
+            await this.options.onFailed?.(buildId, status.error, status.cause);
+          }
           execution.status =
             status.status === 'aborted'
               ? { status: 'aborted', cause: execution.stopCause ?? '' }
@@ -307,5 +316,24 @@ export function localPipelineOrchestrator(
     callbackStates: callbackStateNames,
     deps,
     callbacks: deps.callbacks,
+    onFailed: endFailedBuild(deps),
   });
+}
+
+/**
+ * Ends the build of a failed execution as `error` with its cause, unless it
+ * ended (RecordBuildError). A failure to record it is logged: the build is
+ * then left running, as the log line says.
+ */
+export function endFailedBuild(
+  deps: PipelineDeps,
+): (buildId: string, error: string, cause: string) => Promise<void> {
+  return async (buildId, error, cause) => {
+    const finishFailure = { Error: error, Cause: cause };
+    try {
+      await recordBuildError({ buildId, finishFailure }, deps);
+    } catch (failure) {
+      deps.log.warn('failed build not ended', { buildId, error: String(failure) });
+    }
+  };
 }

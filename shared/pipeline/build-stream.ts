@@ -82,7 +82,8 @@ export function triggerOf(build: BuildView, given?: TriggerFacts): Trigger {
  */
 export function replan(build: BuildView, planBuild: PlanBuild): BuildPlan {
   const loaded = lastOf(build, 'ConfigLoaded');
-  if (!loaded?.data.configText) {
+  // An empty appveyor.yml is a config too: one job on the default image.
+  if (loaded?.data.configText === undefined) {
     throw new BuildStateError(build.buildId, 'no ConfigLoaded with the config text');
   }
   const plan = planBuild(

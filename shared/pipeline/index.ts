@@ -14,6 +14,7 @@ import { finishJob } from './finish-job.ts';
 import { launchRunner } from './launch-runner.ts';
 import { loadConfig } from './load-config.ts';
 import { phaseStates, taskStateNames } from './names.ts';
+import { recordBuildError } from './record-build-error.ts';
 import { resolveImage } from './resolve-image.ts';
 import { runPhase } from './run-phase.ts';
 import { terminateBuildRunners } from './terminate-build-runners.ts';
@@ -63,6 +64,7 @@ export const pipelineTasks: Readonly<Record<string, PipelineTask>> = {
   [taskStateNames.finishJob]: finishJob,
   [taskStateNames.terminateBuildRunners]: terminateBuildRunners,
   [taskStateNames.finishBuild]: finishBuild,
+  [taskStateNames.recordBuildError]: recordBuildError,
   [taskStateNames.decideBake]: bakeState(decideBake),
   [taskStateNames.createImage]: bakeState(createImage),
   [taskStateNames.awaitImage]: bakeState(awaitImage),
@@ -74,4 +76,5 @@ export const pipelineTasks: Readonly<Record<string, PipelineTask>> = {
 export { completePhase } from './complete-phase.ts';
 export type * from './deps.ts';
 export { callbackStateNames, pipelineErrors, taskStateNames } from './names.ts';
+export { recordBuildError } from './record-build-error.ts';
 export { failLostRunner } from './runner-lost.ts';

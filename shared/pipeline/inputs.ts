@@ -38,6 +38,13 @@ export const buildInput = z.object({
   configFailure: z.optional(caughtError),
 });
 
+/** What RecordBuildError reads: the build, and why its execution failed. */
+export const failedBuildInput = z.object({
+  buildId: id,
+  /** FinishBuild's failure, caught by its Catch; or the execution's own. */
+  finishFailure: caughtError,
+});
+
 /** One job of the Map: a Map item, with what the iteration added so far. */
 export const jobInput = z.object({
   buildId: id,

@@ -51,6 +51,7 @@ export const taskStateNames = {
   finishJob: 'FinishJob',
   terminateBuildRunners: 'TerminateBuildRunners',
   finishBuild: 'FinishBuild',
+  recordBuildError: 'RecordBuildError',
   decideBake: 'DecideBake',
   createImage: 'CreateImage',
   awaitImage: 'AwaitImage',
@@ -76,4 +77,6 @@ export const pipelineErrors = {
   /** The runner reported the phase past its own timeout. */
   phaseTimedOut: 'PhaseTimedOut',
   matrixStopped: 'MatrixStopped',
+  /** FinishBuild failed; RecordBuildError ended the build as `error`. */
+  finishBuildFailed: 'FinishBuildFailed',
 } as const;

@@ -120,4 +120,21 @@ describe('the build state machine definition', () => {
       },
     ]);
   });
+
+  it('ends the build through RecordBuildError when FinishBuild itself fails', () => {
+    const catches = states.get(taskStateNames.finishBuild)?.Catch;
+    const record = states.get(taskStateNames.recordBuildError);
+
+    expect(catches).toEqual([
+      {
+        ErrorEquals: ['States.ALL'],
+        Next: taskStateNames.recordBuildError,
+        ResultPath: '$.finishFailure',
+      },
+    ]);
+    expect(states.get(String(record?.Next))).toMatchObject({
+      Type: 'Fail',
+      Error: 'FinishBuildFailed',
+    });
+  });
 });

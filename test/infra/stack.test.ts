@@ -125,6 +125,16 @@ describe('the Bakehouse stack', () => {
     });
   });
 
+  it('ends the build of an execution that failed or timed out, never of a cancelled one', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT'] }),
+      },
+    });
+  });
+
   it('runs the reaper every five minutes', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',

@@ -8,6 +8,7 @@ import {
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
 import { withRootDevice } from '../../shared/aws/ec2-root-device.ts';
 import { runnerTags } from '../../shared/aws/ec2-runner-fleet.ts';
+import type { EventStore } from '../../shared/events/store.ts';
 import { completePhase } from '../../shared/pipeline/complete-phase.ts';
 import type { PipelineDeps } from '../../shared/pipeline/deps.ts';
 import { RunnerNotReadyError } from '../../shared/pipeline/errors.ts';
@@ -62,6 +63,13 @@ export interface BuildOptions {
   readonly during?: (buildId: string) => Promise<void>;
 }
 
+/** What a moto pipeline's tasks use instead of the defaults. */
+export interface MotoOverrides
+  extends Pick<Partial<PipelineDeps>, 'generatePhaseScript'> {
+  /** The event store the tasks use, made from the test's own (default it). */
+  readonly events?: (store: EventStore) => EventStore;
+}
+
 /**
  * The synthesized definition run by the local orchestrator, with the EC2
  * runner fleet on moto_server (RunInstances, SendCommand, TerminateInstances
@@ -72,7 +80,7 @@ export interface BuildOptions {
 export async function motoPipeline(
   definition: Record<string, unknown>,
   installationMaxJobs = 10,
-  overrides: Pick<Partial<PipelineDeps>, 'generatePhaseScript'> = {},
+  overrides: MotoOverrides = {},
 ) {
   const ec2: EC2Client = motoEc2(inject('motoEndpoint'));
   const network: MotoNetwork = await motoNetwork(ec2, inject('motoEndpoint'));
@@ -86,9 +94,11 @@ export async function motoPipeline(
   const live = new Set<string>();
   let mostLive = 0;
   const configs = new Map<string, string>();
+  const { events, ...rest } = overrides;
   const base = pipelineDeps(tables, undefined, {
     settings: { installationMaxJobs, phaseTimeoutSeconds: 600, bakeTimeoutSeconds: 1800 },
-    ...overrides,
+    ...rest,
+    ...(events && { events: events(tables.store) }),
   });
   const deps: LocalPipelineDeps = {
     ...base,
