@@ -215,6 +215,11 @@ export function pipelineDefinition(
   resolveImage.next(launchRunner);
 
   const acquireJobSlot = task(names.acquireJobSlot, fns.acquireJobSlot, '$.slot');
+  // A cap no job can pass, or a broken plan, fails the job with its reason.
+  acquireJobSlot.addCatch(terminateRunner, {
+    errors: allErrors,
+    resultPath: '$.failure',
+  });
   const waitForJobSlot = new sfn.Wait(scope, 'WaitForJobSlot', {
     time: sfn.WaitTime.duration(timings.jobSlotPoll),
   });

@@ -97,12 +97,14 @@ export class DynamoDbJobSlots implements JobSlots {
         TableName,
         Key: { pk: counters, sk },
         UpdateExpression: 'ADD running :one',
+        // An absent counter is 0: under a cap of 0 it admits no job either.
         ...(limit !== undefined && {
-          ConditionExpression: 'attribute_not_exists(running) OR running < :limit',
+          ConditionExpression:
+            '(attribute_not_exists(running) AND :zero < :limit) OR running < :limit',
         }),
         ExpressionAttributeValues: {
           ':one': 1,
-          ...(limit !== undefined && { ':limit': limit }),
+          ...(limit !== undefined && { ':limit': limit, ':zero': 0 }),
         },
       },
     });

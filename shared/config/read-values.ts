@@ -37,19 +37,25 @@ export function readBoolean(
   return undefined;
 }
 
-/** Reads a non-negative integer. */
+/** Reads a non-negative integer, or one of at least `least`. */
 export function readInteger(
   node: YamlNode,
   key: string,
   sink: DiagnosticSink,
+  least = 0,
 ): number | undefined {
   if (isNull(node)) return undefined;
-  if (node.kind === 'scalar' && /^\s*\+?\d{1,9}\s*$/.test(node.text)) {
-    return Number.parseInt(node.text, 10);
+  if (node.kind !== 'scalar' || !/^\s*\+?\d{1,9}\s*$/.test(node.text)) {
+    sink.error(`"${key}" value must be an integer`, node, key);
+    return undefined;
   }
-  sink.error(`"${key}" value must be an integer`, node, key);
+  const value = Number.parseInt(node.text, 10);
+  if (value < least) {
+    sink.error(`"${key}" value must be an integer of at least ${least}`, node, key);
+    return undefined;
+  }
 
-  return undefined;
+  return value;
 }
 
 /** Reads a string or a list of strings (`a` and `[a, b]` alike); nulls drop out. */

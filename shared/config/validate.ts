@@ -152,7 +152,8 @@ function readValue(
       config.onlyCommits = readCommitFilter(value, key, sink);
       break;
     case 'max_jobs':
-      config.maxJobs = readInteger(value, key, sink);
+      // No job could ever take a slot under a cap of 0.
+      config.maxJobs = readInteger(value, key, sink, 1);
       break;
     case 'image':
       config.images = readStringList(value, key, sink);

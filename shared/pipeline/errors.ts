@@ -46,3 +46,18 @@ export class RunnerLostError extends Error {
     );
   }
 }
+
+/**
+ * A concurrency cap under 1 (`max_jobs`, the installation's limit): no job
+ * could ever take a slot, so the job fails at once instead of waiting.
+ */
+export class JobSlotCapError extends Error {
+  override readonly name = 'JobSlotCapError';
+
+  constructor(buildId: string, jobId: string, cap: string, limit: number) {
+    super(
+      `Job ${jobId} of build ${buildId} can never run: ${cap} is ${limit}, ` +
+        'and a cap under 1 lets no job take a slot',
+    );
+  }
+}

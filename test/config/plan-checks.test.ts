@@ -85,3 +85,26 @@ describe('planBuild: script forms on macOS', () => {
     expect(shLines.every((count) => count > 0)).toBe(true);
   });
 });
+
+describe('planBuild: max_jobs', () => {
+  it('rejects a max_jobs under 1, at its value: no job could ever take a slot', () => {
+    const yaml = 'environment:\n  matrix:\n    - A: 1\n    - A: 2\nmax_jobs: 0\n';
+
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: "max_jobs" value must be an integer of at least 1 (Line: 5, Column: 11)',
+        line: 5,
+        column: 11,
+        path: 'max_jobs',
+      },
+    ]);
+  });
+
+  it('plans a max_jobs of 1', () => {
+    expect(buildOf('max_jobs: 1\n').maxJobs).toBe(1);
+  });
+});

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDefinition } from '../../infra/definition.ts';
 import { DynamoDbJobSlots } from '../../shared/aws/dynamodb-job-slots.ts';
+import { buildStream } from '../../shared/events/catalogue.ts';
 import { motoPipeline } from './moto-pipeline.ts';
 import { type PipelineTables, pipelineTables } from './support.ts';
 
@@ -49,6 +50,18 @@ describe('job slots on DynamoDB Local', () => {
     expect(await slots.renew('d', '1', at('15:00:00').toISOString())).toBe(false);
     await slots.release('e', '1');
   });
+
+  it('admits no job under a cap of 0, even before any job counted', async () => {
+    const zero = { ...request('g', '1', '12:30:00'), repository: 'acme/never-built' };
+
+    const project = await slots.acquire({ ...zero, projectLimit: 0 }, at('12:00:00'));
+    const installation = await slots.acquire(
+      { ...zero, projectLimit: undefined, installationLimit: 0 },
+      at('12:00:00'),
+    );
+
+    expect([project, installation]).toEqual([false, false]);
+  });
 });
 
 const matrix = (maxJobs?: number) =>
@@ -86,6 +99,44 @@ describe('concurrency caps through the synthesized pipeline, on moto', () => {
     expect(builds.flatMap((b) => b.lines).some((l) => l.startsWith('JobQueued'))).toBe(
       true,
     );
+  });
+
+  it('rejects max_jobs: 0 at its line, ending the build at once with no job waiting', async () => {
+    const pipeline = await motoPipeline(synthesizeDefinition());
+
+    const { buildId, lines } = await pipeline.build(matrix(0));
+
+    expect(lines).toEqual(['BuildRequested', 'ConfigRejected', 'BuildFinished:failed']);
+    const events = await pipeline.store.read(buildStream(buildId));
+    expect(events[1]?.data.errors).toEqual([
+      {
+        message:
+          'Error parsing appveyor.yml: "max_jobs" value must be an integer of at least 1 (Line: 2, Column: 11)',
+        line: 2,
+        column: 11,
+      },
+    ]);
+  });
+
+  it("fails every job at once, saying why, under an installation's limit of 0", async () => {
+    const pipeline = await motoPipeline(synthesizeDefinition(), 0);
+
+    const { buildId, lines } = await pipeline.build(matrix());
+
+    expect(outcomes(lines).sort()).toEqual([
+      'BuildFinished:failed',
+      'JobFinished:1:failed',
+      'JobFinished:2:failed',
+    ]);
+    const events = await pipeline.store.read(buildStream(buildId));
+    const messages = events.filter((e) => e.type === 'MessageAdded').map((e) => e.data);
+    expect(messages).toContainEqual({
+      jobId: '1',
+      level: 'error',
+      message: expect.stringMatching(
+        /^JobSlotCapError: Job 1 of build .* can never run: the installation's limit is 0/,
+      ),
+    });
   });
 
   it("holds the installation's limit across builds of any project, failing no job", async () => {
