@@ -1,5 +1,8 @@
 import { buildStream, type EventType, type TypedNewEvent } from '../events/catalogue.ts';
-import { StreamVersionConflictError } from '../events/errors.ts';
+import {
+  IdempotencyInProgressError,
+  StreamVersionConflictError,
+} from '../events/errors.ts';
 import type { EventStore } from '../events/store.ts';
 import { type BuildView, readBuild } from './build-stream.ts';
 
@@ -14,6 +17,15 @@ export interface BuildDecision<A> {
   readonly answer: A;
 }
 
+/** How a decision is committed. */
+export interface DecisionOptions {
+  /**
+   * Makes the commit idempotent: a commit of the same key recorded before
+   * (an earlier delivery of the same result) appends nothing.
+   */
+  readonly idempotencyKey?: string;
+}
+
 /** Attempts of one decision; the jobs of a 40-job matrix may all append at once. */
 const conflictAttempts = 200;
 
@@ -24,11 +36,13 @@ const conflictAttempts = 200;
  * reads the build again and decides again on what is there now: an event
  * that depends on the stream (the build's end, a phase's end, a runner's
  * termination) is never appended on top of events its decision did not see.
+ * A commit of the same idempotency key in flight is waited for the same way.
  */
 export async function decideOnBuild<A>(
   events: EventStore,
   build: BuildView,
   decide: (build: BuildView) => BuildDecision<A>,
+  options: DecisionOptions = {},
 ): Promise<A> {
   const streamId = buildStream(build.buildId);
   let current = build;
@@ -39,12 +53,16 @@ export async function decideOnBuild<A>(
     try {
       await events.commit({
         appends: [{ streamId, expectedVersion, events: decision.events }],
+        ...(options.idempotencyKey !== undefined && {
+          idempotencyKey: options.idempotencyKey,
+        }),
       });
       return decision.answer;
     } catch (error) {
-      if (!(error instanceof StreamVersionConflictError) || attempt >= conflictAttempts) {
-        throw error;
-      }
+      const again =
+        error instanceof StreamVersionConflictError ||
+        error instanceof IdempotencyInProgressError;
+      if (!again || attempt >= conflictAttempts) throw error;
       const ceiling = Math.min(1_000, 5 * 2 ** attempt);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
       current = await readBuild(events, build.buildId);

@@ -1,12 +1,8 @@
-import { bakeImageVariable } from '../config/bake.ts';
-import type { PhaseOutcome } from '../events/catalogue/build-events.ts';
-import { type EventType, newEvent, type TypedNewEvent } from '../events/catalogue.ts';
-import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
-import { appendToBuild } from './build-decision.ts';
-import { allOf, type BuildView, readBuild } from './build-stream.ts';
+import type { PhaseResult } from '../ports/runner-fleet.ts';
+import { allOf, readBuild } from './build-stream.ts';
 import type { PipelineDeps } from './deps.ts';
 import { closingPhaseStates, pipelineErrors } from './names.ts';
-import { pushedArtifactEvents } from './pushed-artifacts.ts';
+import { recordPhase } from './phase-record.ts';
 
 type Deps = Pick<PipelineDeps, 'events' | 'callbacks' | 'waiting' | 'log'>;
 
@@ -27,9 +23,22 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
   const runner = allOf(build, 'RunnerLaunched').find((e) => e.data.jobId === jobId);
   if (runner) await deps.waiting.clear(runner.data.runnerId, phase);
 
-  await appendToBuild(deps.events, build, (now) =>
-    phaseRecorded(now, jobId, phase) ? [] : phaseEvents(result),
-  );
+  try {
+    await recordPhase(deps.events, build, result);
+  } catch (error) {
+    // A result that cannot be recorded still ends the waiting state, so the
+    // job fails now, saying why, instead of waiting out the phase's timeout.
+    const cause =
+      `The result of phase ${phase} of job ${jobId} in build ${buildId} could not ` +
+      `be recorded: ${error instanceof Error ? error.message : String(error)}`;
+    deps.log.warn('phase result not recorded', { buildId, jobId, phase, error });
+    await deps.callbacks.fail(
+      result.callbackToken,
+      pipelineErrors.phaseNotRecorded,
+      cause,
+    );
+    return;
+  }
   deps.log.info('phase finished', {
     buildId,
     jobId,
@@ -54,13 +63,6 @@ export async function completePhase(result: PhaseResult, deps: Deps): Promise<vo
   await deps.callbacks.fail(result.callbackToken, error, cause);
 }
 
-/** True when the build already holds the phase's end (a repeat, or a race). */
-function phaseRecorded(build: BuildView, jobId: string, phase: string): boolean {
-  return allOf(build, 'PhaseFinished').some(
-    (e) => e.data.jobId === jobId && e.data.phase === phase,
-  );
-}
-
 /** The task failure error for a result, or undefined when the phase succeeded. */
 export function callbackError(result: PhaseResult): string | undefined {
   const skip = result.skipFinalizers === true;
@@ -77,44 +79,4 @@ export function callbackError(result: PhaseResult): string | undefined {
     case 'runner-lost':
       return pipelineErrors.runnerLost;
   }
-}
-
-const outcomes: Record<PhaseResult['outcome'], PhaseOutcome> = {
-  succeeded: 'success',
-  'exited-green': 'success',
-  failed: 'failed',
-  'timed-out': 'timedOut',
-  'runner-lost': 'failed',
-};
-
-const levels: Record<BuildMessage['category'], 'information' | 'warning' | 'error'> = {
-  Information: 'information',
-  Warning: 'warning',
-  Error: 'error',
-};
-
-function phaseEvents(result: PhaseResult): TypedNewEvent<EventType>[] {
-  const { jobId, phase } = result;
-
-  return [
-    ...Object.entries(result.variables).map(([name, value]) =>
-      newEvent('VariableSet', {
-        jobId,
-        name,
-        ...(name === bakeImageVariable && { value }),
-      }),
-    ),
-    ...result.messages.map((m) =>
-      newEvent('MessageAdded', { jobId, level: levels[m.category], message: m.message }),
-    ),
-    ...pushedArtifactEvents(result),
-    newEvent('PhaseFinished', {
-      jobId,
-      phase,
-      outcome: outcomes[result.outcome],
-      exitCode: result.exitCode,
-      durationMs: result.durationMs,
-      logPointer: result.logPointer,
-    }),
-  ];
 }

@@ -74,6 +74,8 @@ export const pipelineErrors = {
   jobExitedRed: 'JobExitedRed',
   runnerNotReady: 'RunnerNotReady',
   runnerLost: 'RunnerLost',
+  /** The phase's result could not be recorded; the job fails with the reason. */
+  phaseNotRecorded: 'PhaseNotRecorded',
   /** The runner reported the phase past its own timeout. */
   phaseTimedOut: 'PhaseTimedOut',
   matrixStopped: 'MatrixStopped',

@@ -56,4 +56,62 @@ describe("recording a phase's result, on DynamoDB Local", () => {
     ]);
     expect(lines.filter((l) => l.startsWith('MessageAdded:1'))).toHaveLength(1);
   });
+
+  it('records 100 pushed artifacts and a few messages in parts, PhaseFinished last', async () => {
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const result = buildScriptResult(buildId, {
+      variables: { VERSION: '1.2.3' },
+      messages: [1, 2, 3].map((n) => ({ category: 'Information', message: `m${n}` })),
+      artifacts: Array.from({ length: 100 }, (_, n) => pushed(`bin/file-${n}.txt`)),
+    });
+
+    await completePhase(result, deps);
+    // A delivery repeated after every part was recorded records nothing again.
+    await completePhase(result, deps);
+
+    const lines = await buildLines(tables.store, buildId);
+    const recorded = lines.slice(lines.indexOf('VariableSet:1'));
+    expect(recorded.filter((l) => l.startsWith('ArtifactPushed'))).toHaveLength(100);
+    expect(recorded.filter((l) => l.startsWith('MessageAdded'))).toHaveLength(3);
+    expect(recorded.at(-1)).toBe('PhaseFinished:1:build_script:success');
+    expect(lines.filter((l) => l.startsWith('PhaseFinished'))).toHaveLength(1);
+    expect(deps.callbacks.calls.map((c) => c.error ?? 'succeeded')).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
+  });
+
+  it('fails the task, saying why, when the result cannot be recorded', async () => {
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const broken = {
+      ...deps,
+      events: {
+        read: deps.events.read.bind(deps.events),
+        commit: async () => {
+          throw new Error('the events table is gone');
+        },
+      },
+    };
+
+    await completePhase(buildScriptResult(buildId), broken);
+
+    expect(deps.callbacks.calls).toEqual([
+      {
+        token: `${buildId}/1/build_script`,
+        error: 'PhaseNotRecorded',
+        cause: expect.stringMatching(
+          /phase build_script of job 1 .* could not be recorded: the events table is gone/,
+        ),
+      },
+    ]);
+  });
 });
+
+/** A file the phase pushed, as the runner reports it. */
+function pushed(fileName: string) {
+  return { fileName, type: 'Auto', size: 1, path: fileName };
+}
