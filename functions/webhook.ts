@@ -22,13 +22,20 @@ import type { WebhookAnswer, WebhookRequest } from '../shared/intake/delivery.ts
 
 const logger = new Logger({ serviceName: 'bakehouse-webhook' });
 
-/** The webhook handler for a way of building intake's dependencies, built once. */
+/**
+ * The webhook handler for a way of building intake's dependencies, built
+ * once. A Function URL hands it every method: anything but POST is answered
+ * 405 with `Allow: POST`. An event without a method (a direct invoke) is
+ * taken as a POST.
+ */
 export function webhookHandler(makeDeps: () => IntakeDeps, log: Logger = logger) {
   let deps: IntakeDeps | undefined;
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(log, { resetKeys: true }))
     .handler(async (event) => {
+      const method = event.requestContext?.http?.method ?? 'POST';
+      if (method !== 'POST') return methodNotAllowed(method);
       try {
         deps ??= makeDeps();
 
@@ -54,6 +61,16 @@ export function webhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
 
   return { headers, body: Buffer.from(event.body ?? '', encoding) };
+}
+
+function methodNotAllowed(method: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 405,
+    headers: { 'content-type': 'application/json', allow: 'POST' },
+    body: JSON.stringify({
+      message: `method ${method} is not allowed: GitHub delivers webhooks with POST`,
+    }),
+  };
 }
 
 function functionUrlResult(answer: WebhookAnswer): APIGatewayProxyStructuredResultV2 {

@@ -50,7 +50,7 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
   beforeAll(async () => {
     client = localClient();
     intake = await localIntake(client, 'webhook-http');
-    server = await startHttpServer({ routes: { 'POST /webhook': intake.route } });
+    server = await startHttpServer({ routes: intake.routes });
   });
   afterAll(async () => {
     await server.stop();
@@ -122,9 +122,16 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
     expect(other.status).toBe(404);
   });
 
+  it('answers GET /webhook with 405 and Allow: POST', async () => {
+    const answer = await fetch(`${server.url}/webhook`);
+
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('POST');
+  });
+
   it('answers 413 for a body over the server limit', async () => {
     const small = await startHttpServer({
-      routes: { 'POST /webhook': intake.route },
+      routes: intake.routes,
       maxBodyBytes: 1_000,
     });
 
