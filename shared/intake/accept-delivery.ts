@@ -17,39 +17,65 @@ export const defaultMaxBodyBytes = 5 * 1024 * 1024;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Handles one GitHub delivery: checks size and signature, classifies it, and
- * for a build request records BuildRequested and starts the build's execution
+ * Handles one GitHub delivery: checks size and signature (over the exact
+ * bytes), then the headers and the body's text, classifies it, and for a
+ * build request records BuildRequested and starts the build's execution
  * once per delivery id (request-build.ts). Answers 2xx for everything GitHub
- * should not redeliver, 4xx for requests that are wrong, and never records a
- * request it cannot verify.
+ * should not redeliver, 4xx naming what is wrong with a request, and never
+ * records a request it cannot verify.
  */
 export async function acceptDelivery(
   request: WebhookRequest,
   deps: IntakeDeps,
 ): Promise<WebhookAnswer> {
-  const deliveryId = request.headers['x-github-delivery'];
   const maxBytes = deps.maxBodyBytes ?? defaultMaxBodyBytes;
   if (request.body.byteLength > maxBytes) {
     return answer(413, `the body is over ${maxBytes} bytes`);
   }
 
-  const text = decodeUtf8(request.body);
   const signature = request.headers['x-hub-signature-256'] ?? '';
-  if (text === undefined || !(await deps.secrets.verify(text, signature))) {
-    deps.log.warn('delivery refused: signature missing or wrong', { deliveryId });
+  if (!(await deps.secrets.verify(request.body, signature))) {
+    deps.log.warn('delivery refused: signature missing or wrong', {
+      deliveryId: request.headers['x-github-delivery'],
+    });
 
     return answer(401, 'X-Hub-Signature-256 is missing or does not match the body');
   }
 
-  const event = request.headers['x-github-event'];
-  if (!event) return answer(400, 'the X-GitHub-Event header is missing');
+  const refused = refusedHeaders(request);
+  if (refused) return refused;
+  const text = bodyText(request.body);
+  if (typeof text !== 'string') return text;
+
+  return classifyAndAccept(
+    request.headers['x-github-event'] ?? '',
+    request.headers['x-github-delivery'] ?? '',
+    text,
+    deps,
+  );
+}
+
+/** The answer to a verified request whose headers are missing or malformed. */
+function refusedHeaders(request: WebhookRequest): WebhookAnswer | undefined {
+  const { headers } = request;
+  if (!headers['x-github-event']) {
+    return answer(400, 'the X-GitHub-Event header is missing');
+  }
+  const deliveryId = headers['x-github-delivery'];
   if (!deliveryId) return answer(400, 'the X-GitHub-Delivery header is missing');
-  const type = request.headers['content-type'] ?? 'application/json';
+  const type = headers['content-type'] ?? 'application/json';
   if (!/^application\/json\b/i.test(type)) {
-    return answer(415, `content type ${type} is not application/json`);
+    return answer(415, `content type ${type.slice(0, 100)} is not application/json`);
   }
 
-  return classifyAndAccept(event, deliveryId, text, deps);
+  return undefined;
+}
+
+/** The body as text, or the answer to a body that is empty or not UTF-8. */
+function bodyText(body: Uint8Array): string | WebhookAnswer {
+  if (body.byteLength === 0) return answer(400, 'the body is empty');
+
+  return decodeUtf8(body) ?? answer(400, 'the body is not UTF-8');
 }
 
 async function classifyAndAccept(

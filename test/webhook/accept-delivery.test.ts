@@ -5,7 +5,7 @@ import { IdempotencyInProgressError } from '../../shared/events/errors.ts';
 import { acceptDelivery } from '../../shared/intake/accept-delivery.ts';
 import type { WebhookRequest } from '../../shared/intake/delivery.ts';
 import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
-import { memoryIntake, signedRequest, testSecret } from './support.ts';
+import { memoryIntake, signedBytes, signedRequest, testSecret } from './support.ts';
 
 const push = {
   ref: 'refs/heads/main',
@@ -201,6 +201,39 @@ describe('acceptDelivery', () => {
       statusCode: 400,
       body: { message: 'the body is not JSON' },
     });
+  });
+
+  it('answers 400 for a correctly signed body that is not UTF-8', async () => {
+    const { deps, store } = memoryIntake();
+    const latin1 = Buffer.from('{"zen":"Caf\xe9"}', 'latin1');
+
+    const answer = await acceptDelivery(signedBytes('ping', latin1), deps);
+
+    expect(answer).toEqual({
+      statusCode: 400,
+      body: { message: 'the body is not UTF-8' },
+    });
+    expect(store.events).toEqual([]);
+  });
+
+  it('answers 400 for a correctly signed empty body', async () => {
+    const { deps } = memoryIntake();
+
+    const answer = await acceptDelivery(signedBytes('push', new Uint8Array()), deps);
+
+    expect(answer).toEqual({ statusCode: 400, body: { message: 'the body is empty' } });
+  });
+
+  it('answers 401 for a body that is not UTF-8 signed over other bytes', async () => {
+    const { deps } = memoryIntake();
+    const signed = signedBytes('ping', Buffer.from([0x7b, 0xff, 0x7d]));
+
+    const answer = await acceptDelivery(
+      { ...signed, body: Buffer.from([0x7b, 0xfe, 0x7d]) },
+      deps,
+    );
+
+    expect(answer.statusCode).toBe(401);
   });
 
   it('answers 415 for a form-encoded delivery', async () => {

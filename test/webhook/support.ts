@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import type {
   Commit,
@@ -30,6 +30,28 @@ export async function signedRequest(
       'content-type': 'application/json',
     },
     body: Buffer.from(text),
+  };
+}
+
+/**
+ * A delivery whose exact bytes are `body`, signed with {@link testSecret} over
+ * those bytes (the library signs strings only), for bodies that are not UTF-8.
+ */
+export function signedBytes(
+  event: string,
+  body: Uint8Array,
+  deliveryId: string = randomUUID(),
+): WebhookRequest {
+  const hmac = createHmac('sha256', testSecret).update(body).digest('hex');
+
+  return {
+    headers: {
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': `sha256=${hmac}`,
+      'content-type': 'application/json',
+    },
+    body,
   };
 }
 
