@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { classifyDelivery } from './classify.ts';
 import { answer, type WebhookAnswer, type WebhookRequest } from './delivery.ts';
 import { PayloadError } from './payloads.ts';
-import { type BuildRequestDeps, requestBuild } from './request-build.ts';
+import { type BuildRequestDeps, type Delivery, requestBuild } from './request-build.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
 
 /** What {@link acceptDelivery} works with; built once per process. */
@@ -49,7 +50,10 @@ export async function acceptDelivery(
 
   return classifyAndAccept(
     request.headers['x-github-event'] ?? '',
-    request.headers['x-github-delivery'] ?? '',
+    {
+      id: request.headers['x-github-delivery'] ?? '',
+      payloadSha256: sha256(request.body),
+    },
     text,
     deps,
   );
@@ -80,7 +84,7 @@ function bodyText(body: Uint8Array): string | WebhookAnswer {
 
 async function classifyAndAccept(
   event: string,
-  deliveryId: string,
+  delivery: Delivery,
   text: string,
   deps: IntakeDeps,
 ): Promise<WebhookAnswer> {
@@ -96,7 +100,7 @@ async function classifyAndAccept(
   if (classification.kind === 'ping') return answer(200, 'pong');
   if (classification.kind === 'ignored') {
     deps.log.info('delivery ignored', {
-      deliveryId,
+      deliveryId: delivery.id,
       event,
       reason: classification.reason,
     });
@@ -104,7 +108,11 @@ async function classifyAndAccept(
     return answer(202, `ignored, because ${classification.reason}`);
   }
 
-  return requestBuild(classification.request, deliveryId, deps);
+  return requestBuild(classification.request, delivery, deps);
+}
+
+function sha256(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 function decodeUtf8(body: Uint8Array): string | undefined {

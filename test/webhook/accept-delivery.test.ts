@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { newEvent } from '../../shared/events/catalogue.ts';
@@ -109,6 +110,40 @@ describe('acceptDelivery', () => {
 
     const input = orchestrator.started.get(again.body.buildId ?? '');
     expect(input).toMatchObject({ sha: push.head_commit.id });
+  });
+
+  it('warns with both payload hashes, never the payloads, when a delivery id is reused', async () => {
+    const { deps, log } = memoryIntake();
+    const first = await signedRequest('push', push, 'd-7');
+    const other = { ...push, head_commit: { ...push.head_commit, message: 'Other' } };
+    const reused = await signedRequest('push', other, 'd-7');
+
+    const answer = await acceptDelivery(first, deps);
+    const again = await acceptDelivery(reused, deps);
+
+    const sha = (r: WebhookRequest) => createHash('sha256').update(r.body).digest('hex');
+    const warning = log.lines.find((l) => l.message.includes('reused'));
+    expect(again).toEqual(answer);
+    expect(warning?.attributes).toEqual({
+      deliveryId: 'd-7',
+      buildId: answer.body.buildId,
+      firstPayloadSha256: sha(first),
+      payloadSha256: sha(reused),
+    });
+    expect(JSON.stringify(log.lines)).not.toContain('Other');
+  });
+
+  it('does not warn about a redelivery of the same body', async () => {
+    const { deps, log } = memoryIntake();
+    const request = await signedRequest('push', push, 'd-8');
+
+    await acceptDelivery(request, deps);
+    await acceptDelivery(request, deps);
+
+    expect(log.lines.map((l) => l.message)).toEqual([
+      'build requested',
+      'delivery is a redelivery',
+    ]);
   });
 
   it('starts nothing for a redelivery of a build its execution has moved on', async () => {
