@@ -19,6 +19,7 @@ import { SecretsManagerSecretSource } from '../shared/aws/secrets-manager-secret
 import { StepFunctionsOrchestrator } from '../shared/aws/step-functions-orchestrator.ts';
 import { acceptDelivery, type IntakeDeps } from '../shared/intake/accept-delivery.ts';
 import type { WebhookAnswer, WebhookRequest } from '../shared/intake/delivery.ts';
+import { loggedDeliveryId } from '../shared/intake/limits.ts';
 
 const logger = new Logger({ serviceName: 'bakehouse-webhook' });
 
@@ -41,7 +42,7 @@ export function webhookHandler(makeDeps: () => IntakeDeps, log: Logger = logger)
 
         return functionUrlResult(await acceptDelivery(webhookRequest(event), deps));
       } catch (error) {
-        const deliveryId = event.headers['x-github-delivery'];
+        const deliveryId = loggedDeliveryId(event.headers?.['x-github-delivery']);
         log.error('delivery failed; GitHub may redeliver it', { deliveryId, error });
 
         return functionUrlResult({

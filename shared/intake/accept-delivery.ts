@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { classifyDelivery } from './classify.ts';
 import { answer, type WebhookAnswer, type WebhookRequest } from './delivery.ts';
+import { deliveryIdShape, loggedDeliveryId } from './limits.ts';
 import { PayloadError } from './payloads.ts';
 import { type BuildRequestDeps, type Delivery, requestBuild } from './request-build.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
@@ -37,7 +38,7 @@ export async function acceptDelivery(
   const signature = request.headers['x-hub-signature-256'] ?? '';
   if (!(await deps.secrets.verify(request.body, signature))) {
     deps.log.warn('delivery refused: signature missing or wrong', {
-      deliveryId: request.headers['x-github-delivery'],
+      deliveryId: loggedDeliveryId(request.headers['x-github-delivery']),
     });
 
     return answer(401, 'X-Hub-Signature-256 is missing or does not match the body');
@@ -67,6 +68,16 @@ function refusedHeaders(request: WebhookRequest): WebhookAnswer | undefined {
   }
   const deliveryId = headers['x-github-delivery'];
   if (!deliveryId) return answer(400, 'the X-GitHub-Delivery header is missing');
+  if (!deliveryIdShape.test(deliveryId)) {
+    const odd = /[^A-Za-z0-9-]/.exec(deliveryId)?.[0];
+    const found = odd ? JSON.stringify(odd) : `${deliveryId.length} characters`;
+
+    return answer(
+      400,
+      'the X-GitHub-Delivery header should be 1–100 letters, digits and hyphens ' +
+        `(GitHub sends a GUID); it has ${found}`,
+    );
+  }
   const type = headers['content-type'] ?? 'application/json';
   if (!/^application\/json\b/i.test(type)) {
     return answer(415, `content type ${type.slice(0, 100)} is not application/json`);

@@ -17,6 +17,11 @@ const push = (n: number) => ({
   },
 });
 
+const named = (fullName: string) => ({
+  ...push(11),
+  repository: { full_name: fullName },
+});
+
 async function post(
   server: LocalHttpServer,
   event: string,
@@ -127,6 +132,19 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
 
     expect(answer.status).toBe(405);
     expect(answer.headers.get('allow')).toBe('POST');
+  });
+
+  it.each([
+    ['a delivery id of 3,000 characters', push(10), 'd'.repeat(3_000)],
+    ['a repository of 3,000 characters', named(`${'x'.repeat(3_000)}/y`), randomUUID()],
+    ['the repository ../..', named('../..'), randomUUID()],
+  ])('answers 400 for %s and records nothing', async (_, payload, id) => {
+    const before = (await builds(intake)).length;
+
+    const answer = await post(server, 'push', payload, id);
+
+    expect(answer.status).toBe(400);
+    expect((await builds(intake)).length).toBe(before);
   });
 
   it('answers 413 for a body over the server limit', async () => {
