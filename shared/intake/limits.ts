@@ -1,6 +1,9 @@
 /**
- * What intake accepts of a delivery: names that become keys or paths (the
- * delivery id, `owner/repo`, refs) are checked, and refused when wrong.
+ * What intake accepts of a delivery and how much of it a build request
+ * keeps. Names that become keys or paths (the delivery id, `owner/repo`,
+ * refs) are checked and refused when wrong; free text (commit messages,
+ * author names, changed paths) is kept within a budget, so BuildRequested
+ * stays far below DynamoDB's 400 KB item whatever GitHub sends (up to 25 MB).
  */
 
 /**
@@ -72,4 +75,64 @@ export function isRefName(ref: string): boolean {
     !hasControlOrSpace(ref) &&
     !refTaboo.test(ref)
   );
+}
+
+/**
+ * The most of a commit message a build request keeps, in UTF-8 bytes. The
+ * title (up to the first blank line), which skip markers, commit filters and
+ * views read, is the start of the message and kept whole up to this size.
+ */
+export const maxCommitMessageBytes = 16 * 1024;
+
+/** The most of an author's name or email a build request keeps, in UTF-8 bytes. */
+export const maxAuthorBytes = 1024;
+
+/** The longest changed path kept, in UTF-8 bytes (Linux's PATH_MAX). */
+export const maxChangedPathBytes = 4096;
+
+/** The most bytes of changed paths one build request carries, all paths together. */
+export const maxChangedFilesBytes = 100 * 1024;
+
+/** `text` cut to at most `maxBytes` of UTF-8, never inside a character. */
+export function cutToBytes(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= maxBytes) return text;
+  let end = maxBytes;
+  // Back off continuation bytes (10xxxxxx) to the start of a character.
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
+
+  return bytes.subarray(0, end).toString('utf8');
+}
+
+/**
+ * A commit message within {@link maxCommitMessageBytes}; a longer one is cut
+ * and ends, after a blank line (so never in the title), with a note saying so.
+ */
+export function keptCommitMessage(message: string): string {
+  const bytes = Buffer.byteLength(message);
+  if (bytes <= maxCommitMessageBytes) return message;
+  const kept = cutToBytes(message, maxCommitMessageBytes);
+
+  return `${kept}\n\n[Bakehouse kept the first ${maxCommitMessageBytes} of ${bytes} bytes]`;
+}
+
+/**
+ * The changed files when a build request can carry them all, or undefined
+ * ("too many to tell") past {@link maxChangedFilesBytes} or with a path past
+ * {@link maxChangedPathBytes}: a cut list would make commit filters decide
+ * on files that are not all there, so the build asks the source host.
+ */
+export function keptChangedFiles(
+  files: ReadonlySet<string>,
+  maxCount: number,
+): string[] | undefined {
+  if (files.size > maxCount) return undefined;
+  let total = 0;
+  for (const file of files) {
+    const bytes = Buffer.byteLength(file);
+    total += bytes;
+    if (bytes > maxChangedPathBytes || total > maxChangedFilesBytes) return undefined;
+  }
+
+  return [...files];
 }

@@ -43,9 +43,18 @@
  * an id for another payload and redelivers the same body, so a difference
  * is a sender's mistake, not a second build to start; refusing it instead
  * could strand a first delivery whose start failed.
+ *
+ * A build request the event store cannot hold (EventTooLargeError,
+ * CommitTooLargeError) is answered 413 naming its largest field: it is the
+ * delivery that is too large, and redelivering it would fail again. The
+ * budget in limits.ts keeps classified deliveries far from that limit.
  */
 import { buildStream, newEvent } from '../events/catalogue.ts';
-import { IdempotencyInProgressError } from '../events/errors.ts';
+import {
+  CommitTooLargeError,
+  EventTooLargeError,
+  IdempotencyInProgressError,
+} from '../events/errors.ts';
 import type { CommitOutcome, VersionedEventStore } from '../events/store.ts';
 import type { Orchestrator } from '../ports/orchestrator.ts';
 import { newBuildId } from './build-id.ts';
@@ -105,6 +114,9 @@ export async function requestBuild(
       result: { buildId: candidateId, input, payloadSha256: delivery.payloadSha256 },
     });
   } catch (error) {
+    if (error instanceof EventTooLargeError || error instanceof CommitTooLargeError) {
+      return tooLarge(request, deliveryId, error, deps);
+    }
     if (!(error instanceof IdempotencyInProgressError)) throw error;
     deps.log.info('delivery is a duplicate still in progress', { deliveryId });
 
@@ -177,6 +189,41 @@ async function redelivered(
   deps.log.info('delivery is a redelivery', { deliveryId, buildId, movedOn });
 
   return accepted(buildId);
+}
+
+/** The 413 of a build request the event store cannot hold, naming its largest field. */
+function tooLarge(
+  request: BuildRequest,
+  deliveryId: string,
+  error: Error,
+  deps: BuildRequestDeps,
+): WebhookAnswer {
+  const { field, bytes } = largestField(request);
+  deps.log.warn('delivery refused: build request too large to record', {
+    deliveryId,
+    field,
+    bytes,
+    error: error.message,
+  });
+
+  return answer(
+    413,
+    `the build request is too large to record (${error.name}); ` +
+      `its largest field is ${field}, ${bytes} bytes`,
+  );
+}
+
+/** The leaf of `value` that takes the most bytes (UTF-8, JSON for a list), by its path. */
+function largestField(value: unknown, path = ''): { field: string; bytes: number } {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value)
+      .map(([key, child]) => largestField(child, path ? `${path}.${key}` : key))
+      .reduce((a, b) => (b.bytes > a.bytes ? b : a), { field: path, bytes: 0 });
+  }
+
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+
+  return { field: path, bytes: Buffer.byteLength(text) };
 }
 
 function accepted(buildId: string): WebhookAnswer {

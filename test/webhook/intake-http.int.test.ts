@@ -17,6 +17,8 @@ const push = (n: number) => ({
   },
 });
 
+const longPaths = (count: number) =>
+  Array.from({ length: count }, (_, i) => `${i}/${'p'.repeat(1_000)}`);
 const named = (fullName: string) => ({
   ...push(11),
   repository: { full_name: fullName },
@@ -132,6 +134,19 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
 
     expect(answer.status).toBe(405);
     expect(answer.headers.get('allow')).toBe('POST');
+  });
+
+  it.each([
+    ['a 600 KB commit message', { message: 'm'.repeat(600_000) }],
+    ['499 added paths of 1,000 characters', { added: longPaths(499) }],
+  ])('records a push with %s on DynamoDB Local, never a 5xx', async (_, commit) => {
+    const { head_commit, ...rest } = push(9);
+    const payload = { ...rest, head_commit: { ...head_commit, ...commit } };
+
+    const answer = await post(server, 'push', payload, randomUUID());
+
+    expect(answer.status).toBe(202);
+    expect(answer.body.buildId).toBeDefined();
   });
 
   it.each([

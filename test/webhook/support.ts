@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
+import { planCommit } from '../../shared/events/commit-plan.ts';
 import type {
   Commit,
   CommitOutcome,
@@ -55,12 +56,16 @@ export function signedBytes(
   };
 }
 
-/** An event store in memory, enough for intake's single-stream commits. */
+/**
+ * An event store in memory, enough for intake's single-stream commits. It
+ * checks each commit against DynamoDB's limits as the real store does.
+ */
 export class MemoryEventStore implements VersionedEventStore {
   readonly events: StoredEvent[] = [];
   readonly #results = new Map<string, Readonly<Record<string, unknown>>>();
 
   async commit(commit: Commit): Promise<CommitOutcome> {
+    planCommit(commit, new Date().toISOString());
     const key = commit.idempotencyKey;
     const first = key === undefined ? undefined : this.#results.get(key);
     if (first) return { duplicate: true, result: first };
