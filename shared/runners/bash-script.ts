@@ -29,7 +29,10 @@ const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
  * printed, an unfinished last line included, before the script exits. `ps:` and
  * `pwsh:` lines were not run with pwsh here (it is not installed): their
  * environment hand-back is untested, and their `exit N` counts as a failure.
- * The after_test phase ends by collecting the job's `artifacts:`.
+ * The after_test phase ends by collecting the job's `artifacts:`. The clone
+ * goes into a folder that does not exist or is empty, never over files, and
+ * on a runner confined to a folder (BAKEHOUSE_RUNNER_FOLDER, set by the local
+ * fleet) the clone folder must lie inside it.
  */
 export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseContext) {
   const { buildId } = context.build;
@@ -43,6 +46,7 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     `__bh_dir=$BAKEHOUSE_STATE_DIR/${q(`${buildId}/${job.id}`)}`,
     `[ -n "$BAKEHOUSE_STATE_DIR" ] || __bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
     `__bh_phase=${q(phase.name)}`,
+    `__bh_runner_folder=\${BAKEHOUSE_RUNNER_FOLDER-}`,
     `__bh_report_begin=${q(reportBeginMarker)}`,
     `__bh_report_end=${q(reportEndMarker)}`,
     '[ -n "$HOME" ] || export HOME=/root',
@@ -154,7 +158,7 @@ function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): strin
       ...commands,
       ...internal(
         'remove the clone folder $APPVEYOR_BUILD_FOLDER before the image',
-        'cd -- "$HOME" && rm -rf -- "$APPVEYOR_BUILD_FOLDER"',
+        '__bh_remove_clone_folder',
       ),
     ];
   }
@@ -162,7 +166,7 @@ function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): strin
   if (commands.length > 0) {
     return [
       ...commands,
-      ...internal('cd $APPVEYOR_BUILD_FOLDER', 'cd -- "$APPVEYOR_BUILD_FOLDER"'),
+      ...internal('cd $APPVEYOR_BUILD_FOLDER', '__bh_enter_clone_folder'),
     ];
   }
   const { repositoryUrl, trigger } = context.build;
