@@ -55,8 +55,10 @@ export function startPhaseProcess(
   const script = join(layout.scripts, `${command.phase}.sh`);
   writeFileSync(script, command.script, { mode: 0o600 });
   const log = openSync(logFile, 'w');
+  // The runner's folder, not its home: a build may have removed the home,
+  // which the script then reports as the phase's failure.
   const child = spawn('bash', [script], {
-    cwd: layout.home,
+    cwd: layout.folder,
     detached: true,
     stdio: ['ignore', log, log],
     env: {

@@ -114,7 +114,7 @@ __bh_expand() {
   printf -v "$1" '%s' "$out$rest"
 }
 __bh_collect() {
-  local written=$1 name=$2 type=$3 pattern
+  local written=$1 name=$2 type=$3 pattern PATH=$__bh_path
   __bh_expand pattern "\${written//\\\\//}"
   while [[ $pattern == /* || $pattern == ./* ]]; do
     pattern=\${pattern#/} pattern=\${pattern#./}

@@ -112,7 +112,7 @@ __bh_message() {
 __bh_apply_pending() {
   local file
   for file in "$__bh_dir"/{variables,messages,artifacts}.pending; do
-    if [ -f "$file" ]; then . "$file"; rm -f "$file"; fi
+    if [ -f "$file" ]; then . "$file"; PATH=$__bh_path rm -f "$file"; fi
   done
   return 0
 }
@@ -155,7 +155,7 @@ __bh_pwsh() {
   status=$?
   if [ -f "$__bh_dir/pwsh-env.sh" ]; then
     . "$__bh_dir/pwsh-env.sh"
-    rm -f "$__bh_dir/pwsh-env.sh"
+    PATH=$__bh_path rm -f "$__bh_dir/pwsh-env.sh"
   fi
   return "$status"
 }
@@ -191,7 +191,7 @@ __bh_clone_folder_allowed() {
   return 1
 }
 __bh_clone() {
-  local url=$1 folder=$2 commit=$3 depth=$4
+  local url=$1 folder=$2 commit=$3 depth=$4 PATH=$__bh_path
   __bh_clone_folder_allowed "$folder" || return 1
   if [ -e "$folder" ] || [ -L "$folder" ]; then
     if [ ! -d "$folder" ]; then
@@ -220,7 +220,7 @@ __bh_enter_clone_folder() {
   __bh_clone_folder_allowed "$APPVEYOR_BUILD_FOLDER" && cd -- "$APPVEYOR_BUILD_FOLDER"
 }
 __bh_remove_clone_folder() {
-  local folder=$APPVEYOR_BUILD_FOLDER
+  local folder=$APPVEYOR_BUILD_FOLDER PATH=$__bh_path
   __bh_clone_folder_allowed "$folder" || return 1
   cd -- "$HOME" && rm -rf -- "$folder"
 }
@@ -243,7 +243,8 @@ __bh_save_state() {
     done
     __bh_quote value "$PWD"
     printf 'cd -- %s 2> /dev/null || cd -- "$HOME"\\n' "$value"
-  } > "$__bh_dir/state.sh.new" && mv -f "$__bh_dir/state.sh.new" "$__bh_dir/state.sh"
+  } > "$__bh_dir/state.sh.new" &&
+    PATH=$__bh_path mv -f "$__bh_dir/state.sh.new" "$__bh_dir/state.sh"
 }
 __bh_report() {
   local key name value variables='' json
@@ -280,7 +281,7 @@ __bh_on_exit() {
   elif [ -z "$__bh_outcome" ]; then
     __bh_outcome=failed __bh_code=$((status == 0 ? 70 : status))
   fi
-  rm -f "$__bh_dir/artifact-store.sh"
+  PATH=$__bh_path rm -f "$__bh_dir/artifact-store.sh"
   __bh_save_state
   __bh_report
 }

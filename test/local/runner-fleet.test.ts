@@ -233,6 +233,38 @@ describe('LocalRunnerFleet', () => {
     expect(await broken.findRunners({ buildId: spec.buildId })).toEqual([]);
   });
 
+  it('keeps its own tools when a build empties its PATH: only the build commands fail', async () => {
+    const runnerId = await fleet.launch(spec);
+
+    const emptied = await runPhase(runnerId, 'install', [
+      command('appveyor SetVariable -Name PATH -Value ""'),
+      command('echo still here'),
+    ]);
+    const next = await runPhase(runnerId, 'build_script', [command('ls')]);
+
+    expect(emptied).toMatchObject({ outcome: 'succeeded', variables: { PATH: '' } });
+    expect(next).toMatchObject({ outcome: 'failed', exitCode: 127 });
+    const log = readFileSync(next.logPointer, 'utf8');
+    expect(log).toContain('ls: command not found');
+    expect(log).toContain('Command exited with code 127');
+  });
+
+  it('fails a phase whose home a build removed, saying so, rather than lose the runner', async () => {
+    const runnerId = await fleet.launch(spec);
+    const home = join(fleet.runnerFolder(runnerId), 'home');
+    await runPhase(runnerId, 'build_script', [command('rm -rf "$HOME"')]);
+
+    const result = await runPhase(runnerId, 'on_finish', [command('echo finishing')]);
+
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 70 });
+    const log = readFileSync(result.logPointer, 'utf8');
+    expect(log).toContain(
+      `Bakehouse: the runner's home folder ${home} is gone (a command of an earlier ` +
+        'phase removed it?): phase on_finish cannot run there.',
+    );
+    expect(log).not.toContain('finishing');
+  });
+
   it('reports a phase sent to a runner that is gone as lost', async () => {
     const result = await runPhase('local-gone', 'install', [command('true')]);
 

@@ -238,6 +238,22 @@ describe('the artifacts: section on a bash runner', () => {
     expect(run.report.artifacts).toBeUndefined();
   });
 
+  it('collects with its own tools after a build emptied its PATH', () => {
+    const { store, context } = runnerWithStore();
+    cloneFolderWith({ 'out.bin': 'x', 'site/index.html': '<html>' });
+    const job = linuxJob({ artifacts: [{ path: 'out.bin' }, { path: 'site' }] });
+    const emptyPath = command('appveyor SetVariable -Name PATH -Value ""');
+
+    const run = runPhase(runner, job, 'after_test', [emptyPath], context);
+
+    expect(run.report.outcome).toBe('succeeded');
+    expect(run.report.artifacts?.map((a) => a.fileName)).toEqual([
+      'out.bin',
+      'site.tar.gz',
+    ]);
+    expect(readFileSync(join(store, 'out.bin'), 'utf8')).toBe('x');
+  });
+
   it('collects only in after_test', () => {
     const { context } = runnerWithStore();
     cloneFolderWith({ 'out.bin': 'x' });
