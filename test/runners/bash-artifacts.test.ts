@@ -112,6 +112,33 @@ describe('appveyor PushArtifact on a bash runner', () => {
     expect(existsSync(join(store, '..', 'escape.txt'))).toBe(false);
   });
 
+  it('stores a file name whose segment is 255 bytes and refuses one of 256', () => {
+    const { store, context } = runnerWithStore();
+    cloneFolderWith({ 'a.txt': 'a' });
+    const longest = `dist/${'a'.repeat(255)}`;
+    const tooLong = `dist/${'é'.repeat(128)}`;
+
+    const run = runPhase(
+      runner,
+      linuxJob(),
+      'after_build',
+      [
+        inClone,
+        command(`appveyor PushArtifact a.txt -FileName ${longest}`),
+        command(`appveyor PushArtifact a.txt -FileName ${tooLong}`),
+      ],
+      context,
+    );
+
+    expect(run.report.artifacts?.map((a) => a.fileName)).toEqual([longest]);
+    expect(readFileSync(join(store, longest), 'utf8')).toBe('a');
+    expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 2 });
+    expect(run.output).toContain(
+      `PushArtifact: a segment of '${tooLong}' is 256 bytes, over the 255 bytes ` +
+        'a file system holds in one name',
+    );
+  });
+
   it('refuses the 101st file name of a job, and lets a known one be pushed again', () => {
     const { context } = runnerWithStore();
     cloneFolderWith({ 'a.txt': 'a' });
