@@ -3,6 +3,7 @@
  * a custom image's versions, reached through `bakehouse image`.
  */
 import { parseArgs } from 'node:util';
+import { rollbackAnswer, versionAnswer } from './answers.ts';
 import { type ClientCommandInput, runClientCommand } from './client.ts';
 import { json } from './format.ts';
 
@@ -93,19 +94,22 @@ async function act(
   const path = `/api/images/${encodeURIComponent(name)}`;
   const answer =
     operation === 'rollback'
-      ? await client.command<{ currentVersion: number }>(
+      ? await client.command(
           'POST',
           `${path}/rollback`,
+          rollbackAnswer,
           values.to === undefined ? {} : { version: rollbackTarget(String(values.to)) },
         )
       : operation === 'deprecate'
         ? await client.command(
             'POST',
             `${path}/versions/${version(positionals)}/deprecate`,
+            versionAnswer,
           )
         : await client.command(
             'DELETE',
             `${path}/versions/${version(positionals)}${values.force ? '?force=true' : ''}`,
+            versionAnswer,
           );
 
   process.stdout.write(values.json ? json(answer) : describe(operation, name, answer));

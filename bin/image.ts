@@ -2,6 +2,7 @@
 import type { ImageReference } from '../shared/events/catalogue.ts';
 import type { ImageView } from '../shared/views/image-view.ts';
 import type { ImageProvenance, ProvenanceChain } from '../shared/views/queries.ts';
+import { imageAnswer, provenanceAnswer } from './answers.ts';
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { json, shortSha, table, time } from './format.ts';
@@ -30,12 +31,13 @@ export const image: Command = {
           argv,
           async ({ values, positionals, client }) => {
             const name = encodeURIComponent(positionals[0] ?? '');
-            const view = await client.get<ImageView>(`/api/images/${name}`);
+            const view = await client.get(`/api/images/${name}`, imageAnswer);
             const provenance =
               view.currentVersion === undefined
                 ? undefined
-                : await client.get<ProvenanceChain>(
+                : await client.get(
                     `/api/images/${name}/versions/${view.currentVersion}/provenance`,
+                    provenanceAnswer,
                   );
 
             process.stdout.write(
