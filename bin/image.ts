@@ -14,7 +14,8 @@ Shows a custom image: its versions, the current one, and the chain it was
 baked from (build, commit and parent image, back to a base image).
   --json   the image and the provenance as JSON, for scripts
 Exit codes: 0 shown, 1 no backend, no such image or an error answer, 2 wrong usage.
-Operations: bakehouse image rollback|deprecate|delete ... (see --help of each).`;
+Operations: bakehouse image rollback|deprecate|delete ... (see --help of each);
+an image named like one of them is shown with bakehouse image -- <name>.`;
 
 const options = { json: { type: 'boolean' } } as const;
 
