@@ -7,8 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream } from 'node:stream/web';
 import type { ArtifactListAnswer } from '../shared/api/artifacts.ts';
 import { artifactFileNameProblem } from '../shared/artifacts/names.ts';
-import type { ArtifactDownload } from '../shared/ports/artifact-store.ts';
 import type { ArtifactView } from '../shared/views/build-view.ts';
+import { artifactLocation, artifactsAnswer } from './answers.ts';
 import { type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, json, size, table, time } from './format.ts';
@@ -73,8 +73,9 @@ async function listOrDownload(
   buildId: string,
   values: Record<string, unknown>,
 ): Promise<number> {
-  const list = await client.get<ArtifactListAnswer>(
+  const list = await client.get(
     `/api/builds/${encodeURIComponent(buildId)}/artifacts`,
+    artifactsAnswer,
   );
   const job = values.job as string | undefined;
   const selected = select(list, job, values.file as string | undefined);
@@ -171,9 +172,10 @@ async function download(
   target: string,
 ): Promise<void> {
   const file = artifact.fileName.split('/').map(encodeURIComponent).join('/');
-  const { url } = await client.locate<ArtifactDownload>(
+  const { url } = await client.locate(
     `/api/builds/${encodeURIComponent(buildId)}/jobs/` +
       `${encodeURIComponent(artifact.jobId)}/artifacts/${file}`,
+    artifactLocation,
   );
   const response = await fetch(url);
   if (!response.ok || !response.body) {

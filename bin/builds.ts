@@ -1,5 +1,6 @@
 /** `bakehouse builds [--repo R] [--limit N] [--json]`: the latest builds. */
-import type { BuildSummary, ProjectSummary } from '../shared/views/queries.ts';
+import type { BuildSummary } from '../shared/views/queries.ts';
+import { buildsAnswer, projectsAnswer } from './answers.ts';
 import { type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, duration, json, shortSha, table, time } from './format.ts';
@@ -42,15 +43,16 @@ async function latestBuilds(
 ): Promise<BuildSummary[]> {
   const repositories = repository
     ? [repository]
-    : (await client.get<{ projects: ProjectSummary[] }>('/api/projects')).projects.map(
+    : (await client.get('/api/projects', projectsAnswer)).projects.map(
         (p) => p.repository,
       );
   const lists = await Promise.all(
     repositories.map(async (name) => {
       const [owner = '', repo = ''] = name.split('/');
-      const page = await client.get<{ builds: BuildSummary[] }>(
+      const page = await client.get(
         `/api/projects/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}` +
           `/builds?limit=${limit}`,
+        buildsAnswer,
       );
 
       return page.builds;

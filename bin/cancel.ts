@@ -1,5 +1,6 @@
 /** `bakehouse cancel <build> [--reason R]`: stops a running build and records why. */
 import type { CancelOutcome } from '../shared/operations/cancel-build.ts';
+import { cancelAnswer } from './answers.ts';
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { json } from './format.ts';
@@ -28,9 +29,10 @@ export const cancel: Command = {
       async ({ values, positionals, client }) => {
         const buildId = encodeURIComponent(positionals[0] ?? '');
         const reason = values.reason as string | undefined;
-        const outcome = await client.command<CancelOutcome>(
+        const outcome = await client.command(
           'POST',
           `/api/builds/${buildId}/cancel`,
+          cancelAnswer,
           reason === undefined ? {} : { reason },
         );
 

@@ -1,12 +1,18 @@
 /**
- * The read API client the `bakehouse` commands share: where the backend is,
- * GET requests with clear errors, and the argument handling every command
- * that talks to a backend has in common.
+ * The API client the `bakehouse` commands share: where the backend is,
+ * requests whose answers are checked (answers.ts) with clear errors, and the
+ * argument handling every command that talks to a backend has in common.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import {
+  type AnswerShape,
+  checkedAnswer,
+  NotBakehouseApiError,
+  readJson,
+} from './answers.ts';
 import { stackVariable } from './encrypt.ts';
 import {
   type FetchFunction,
@@ -99,9 +105,9 @@ export class BakehouseClient {
     this.#send = send ?? ((url, init) => fetch(url, init));
   }
 
-  /** GETs a read API path (`/api/...`) and returns its JSON. */
-  async get<T>(apiPath: string): Promise<T> {
-    return this.#read<T>(apiPath, false);
+  /** GETs a read API path (`/api/...`) and returns its JSON, of the shape given. */
+  async get<T>(apiPath: string, shape: AnswerShape<T>): Promise<T> {
+    return this.#read(apiPath, shape, false);
   }
 
   /**
@@ -109,30 +115,25 @@ export class BakehouseClient {
    * its JSON, which says where it points, without following it: the place
    * it points to takes no credential, and must get none of the backend's.
    */
-  async locate<T>(apiPath: string): Promise<T> {
-    return this.#read<T>(apiPath, true);
+  async locate<T>(apiPath: string, shape: AnswerShape<T>): Promise<T> {
+    return this.#read(apiPath, shape, true);
   }
 
-  async #read<T>(apiPath: string, redirects: boolean): Promise<T> {
+  async #read<T>(apiPath: string, shape: AnswerShape<T>, redirects: boolean): Promise<T> {
     const response = await this.#fetch(apiPath, {
       method: 'GET',
       ...(redirects && { redirect: 'manual' as const }),
     });
-    const body = (await response.json().catch(() => ({}))) as { message?: string };
-    if (!response.ok && !(redirects && response.status === 302)) {
-      throw new ApiAnswerError(
-        response.status,
-        body.message ?? `GET ${apiPath} answered ${response.status}`,
-      );
-    }
+    const redirected = redirects && response.status === 302;
 
-    return body as T;
+    return this.#answer(`GET ${apiPath}`, response, shape, redirected);
   }
 
   /** Sends a command (POST or DELETE `/api/...`) and returns its JSON answer. */
   async command<T>(
     method: 'POST' | 'DELETE',
     apiPath: string,
+    shape: AnswerShape<T>,
     body?: unknown,
   ): Promise<T> {
     const response = await this.#fetch(apiPath, {
@@ -142,27 +143,29 @@ export class BakehouseClient {
         headers: { 'content-type': 'application/json' },
       }),
     });
-    const answer = (await response.json().catch(() => ({}))) as { message?: string };
-    if (!response.ok) {
+
+    return this.#answer(`${method} ${apiPath}`, response, shape, false);
+  }
+
+  /** A successful answer of the shape, or the error an answer means. */
+  async #answer<T>(
+    request: string,
+    response: Response,
+    shape: AnswerShape<T>,
+    redirected: boolean,
+  ): Promise<T> {
+    const reading = await readJson(response);
+    if (!response.ok && !redirected) {
+      const { message } = ('json' in reading ? reading.json : {}) as {
+        message?: unknown;
+      };
       throw new ApiAnswerError(
         response.status,
-        answer.message ?? `${method} ${apiPath} answered ${response.status}`,
+        typeof message === 'string' ? message : `${request} answered ${response.status}`,
       );
     }
 
-    return answer as T;
-  }
-
-  /** POSTs to a backend path and returns the status and the JSON body. */
-  async post(
-    backendPath: string,
-    body: string,
-    headers: Record<string, string>,
-  ): Promise<{ statusCode: number; body: Record<string, unknown> }> {
-    const response = await this.#fetch(backendPath, { method: 'POST', body, headers });
-    const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-
-    return { statusCode: response.status, body: answer };
+    return checkedAnswer(this.endpoint, request, reading, shape);
   }
 
   async #fetch(backendPath: string, init: RequestInit): Promise<Response> {
@@ -190,7 +193,8 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 /**
  * Runs a backend command: parses its options (plus `--endpoint` and
  * `--help`), finds the backend, and turns failures into exit codes: 2 for
- * wrong usage, 1 for an unreachable backend or an error answer.
+ * wrong usage, 1 for an unreachable backend, an error answer or an answer
+ * that is not the Bakehouse API's.
  */
 export async function runClientCommand<O extends Options>(
   name: string,
@@ -231,7 +235,12 @@ export async function runClientCommand<O extends Options>(
 
     return await body({ ...parsed, client });
   } catch (error) {
-    const known = [BackendUnreachableError, ApiAnswerError, StackEndpointError];
+    const known = [
+      BackendUnreachableError,
+      ApiAnswerError,
+      NotBakehouseApiError,
+      StackEndpointError,
+    ];
     if (known.some((kind) => error instanceof kind)) {
       process.stderr.write(`bakehouse ${name}: ${(error as Error).message}\n`);
       return 1;

@@ -3,6 +3,7 @@
  * a custom image's versions, reached through `bakehouse image`.
  */
 import { parseArgs } from 'node:util';
+import { rollbackAnswer, versionAnswer } from './answers.ts';
 import { type ClientCommandInput, runClientCommand } from './client.ts';
 import { json } from './format.ts';
 
@@ -16,7 +17,8 @@ deprecate  marks a version that is not current as deprecated
 delete     deletes a version and its stored image; the current version only
            with --force (the newest other becomes current); never while a
            running build uses it
-Versions are written 3 or v3.
+Versions are written 3 or v3. An image named like an operation is shown
+with bakehouse image -- <name>.
 Exit codes: 0 done, 1 no backend, no such image or version, or a refusal,
 2 wrong usage.`;
 
@@ -37,8 +39,15 @@ const arity: Readonly<Record<Operation, number>> = {
   delete: 2,
 };
 
-/** The first argument that is no option nor an option's value, and where it is. */
-function firstPositional(argv: readonly string[]): { word?: string; index: number } {
+/**
+ * The first argument that is no option nor an option's value, where it is,
+ * and whether it comes after `--` (then it is a name, never an operation).
+ */
+function firstPositional(argv: readonly string[]): {
+  word?: string;
+  index: number;
+  afterTerminator: boolean;
+} {
   const { tokens } = parseArgs({
     args: [...argv],
     options: { ...options, endpoint: { type: 'string' }, stack: { type: 'string' } },
@@ -47,25 +56,23 @@ function firstPositional(argv: readonly string[]): { word?: string; index: numbe
     tokens: true,
   });
   const found = tokens.find((t) => t.kind === 'positional');
+  const afterTerminator = tokens.some(
+    (t) => t.kind === 'option-terminator' && (!found || t.index < found.index),
+  );
 
   return found?.kind === 'positional'
-    ? { word: found.value, index: found.index }
-    : { index: -1 };
+    ? { word: found.value, index: found.index, afterTerminator }
+    : { index: -1, afterTerminator };
 }
 
 /**
- * True when `bakehouse image` was given an operation: its word, then more
- * positional arguments or `--help` (alone, the word names an image to show).
+ * True when `bakehouse image` was given an operation: its word, not after
+ * `--` (`bakehouse image -- delete` shows an image named delete).
  */
 export function isImageOperation(argv: readonly string[]): boolean {
-  const { word, index } = firstPositional(argv);
-  const rest = argv.filter((_, i) => i !== index);
-  const help = rest.some((arg) => arg === '--help' || arg === '-h');
+  const { word, afterTerminator } = firstPositional(argv);
 
-  return (
-    imageOperations.some((op) => op === word) &&
-    (help || firstPositional(rest).index >= 0)
-  );
+  return !afterTerminator && imageOperations.some((op) => op === word);
 }
 
 /** Runs `bakehouse image <operation> ...`. */
@@ -93,19 +100,22 @@ async function act(
   const path = `/api/images/${encodeURIComponent(name)}`;
   const answer =
     operation === 'rollback'
-      ? await client.command<{ currentVersion: number }>(
+      ? await client.command(
           'POST',
           `${path}/rollback`,
+          rollbackAnswer,
           values.to === undefined ? {} : { version: rollbackTarget(String(values.to)) },
         )
       : operation === 'deprecate'
         ? await client.command(
             'POST',
             `${path}/versions/${version(positionals)}/deprecate`,
+            versionAnswer,
           )
         : await client.command(
             'DELETE',
             `${path}/versions/${version(positionals)}${values.force ? '?force=true' : ''}`,
+            versionAnswer,
           );
 
   process.stdout.write(values.json ? json(answer) : describe(operation, name, answer));

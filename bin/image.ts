@@ -2,6 +2,7 @@
 import type { ImageReference } from '../shared/events/catalogue.ts';
 import type { ImageView } from '../shared/views/image-view.ts';
 import type { ImageProvenance, ProvenanceChain } from '../shared/views/queries.ts';
+import { imageAnswer, provenanceAnswer } from './answers.ts';
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { json, shortSha, table, time } from './format.ts';
@@ -13,7 +14,8 @@ Shows a custom image: its versions, the current one, and the chain it was
 baked from (build, commit and parent image, back to a base image).
   --json   the image and the provenance as JSON, for scripts
 Exit codes: 0 shown, 1 no backend, no such image or an error answer, 2 wrong usage.
-Operations: bakehouse image rollback|deprecate|delete ... (see --help of each).`;
+Operations: bakehouse image rollback|deprecate|delete ... (see --help of each);
+an image named like one of them is shown with bakehouse image -- <name>.`;
 
 const options = { json: { type: 'boolean' } } as const;
 
@@ -30,12 +32,13 @@ export const image: Command = {
           argv,
           async ({ values, positionals, client }) => {
             const name = encodeURIComponent(positionals[0] ?? '');
-            const view = await client.get<ImageView>(`/api/images/${name}`);
+            const view = await client.get(`/api/images/${name}`, imageAnswer);
             const provenance =
               view.currentVersion === undefined
                 ? undefined
-                : await client.get<ProvenanceChain>(
+                : await client.get(
                     `/api/images/${name}/versions/${view.currentVersion}/provenance`,
+                    provenanceAnswer,
                   );
 
             process.stdout.write(

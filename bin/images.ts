@@ -1,5 +1,6 @@
 /** `bakehouse images [--json]`: every custom image and its current version. */
 import type { ImageSummary } from '../shared/views/queries.ts';
+import { imagesAnswer } from './answers.ts';
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, json, table, time } from './format.ts';
@@ -17,9 +18,7 @@ export const images: Command = {
   summary: 'list the custom images',
   run: (argv) =>
     runClientCommand('images', usage, options, argv, async ({ values, client }) => {
-      const { images: list } = await client.get<{ images: ImageSummary[] }>(
-        '/api/images',
-      );
+      const { images: list } = await client.get('/api/images', imagesAnswer);
 
       process.stdout.write(values.json ? json(list) : imagesTable(list));
       return 0;

@@ -1,7 +1,7 @@
 /** `bakehouse logs <build> [--job J] [--phase P] [--follow] [--json]`: a build's phase output. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { PhaseLogAnswer } from '../shared/api/phase-log.ts';
 import type { BuildView, JobView, PhaseView } from '../shared/views/build-view.ts';
+import { buildAnswer, phaseLogAnswer } from './answers.ts';
 import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import {
@@ -83,7 +83,7 @@ async function printOnce(
   selection: Selection,
   out: LogOutput,
 ): Promise<number> {
-  const build = await client.get<BuildView>(buildPath(buildId));
+  const build = await client.get(buildPath(buildId), buildAnswer);
   const phases = selected(build, selection);
   if (phases.length === 0) {
     process.stderr.write(`bakehouse logs: ${nothingSelected(build, selection)}\n`);
@@ -112,7 +112,7 @@ async function follow(
   const progress = new Map<string, PhaseProgress>();
   const appearBy = Date.now() + appearWithinMs;
   for (;;) {
-    const build = await client.get<BuildView>(buildPath(buildId)).catch((error) => {
+    const build = await client.get(buildPath(buildId), buildAnswer).catch((error) => {
       const waiting = error instanceof ApiAnswerError && error.statusCode === 404;
       if (waiting && Date.now() < appearBy) return undefined;
       throw error;
@@ -154,9 +154,10 @@ async function drain(
   out: LogOutput,
 ): Promise<void> {
   for (;;) {
-    const piece = await client.get<PhaseLogAnswer>(
+    const piece = await client.get(
       `${buildPath(buildId)}/jobs/${encodeURIComponent(job.jobId)}` +
         `/phases/${phase.phase}/log?offset=${state.offset}`,
+      phaseLogAnswer,
     );
     if (piece.nextOffset === state.offset) return;
     out.phaseText(piece.text);

@@ -1,5 +1,5 @@
 /** `bakehouse rebuild <build>`: builds the same commit again, as a new build. */
-import type { RebuildOutcome } from '../shared/operations/rebuild.ts';
+import { rebuildAnswer } from './answers.ts';
 import { runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { json } from './format.ts';
@@ -25,9 +25,10 @@ export const rebuild: Command = {
       argv,
       async ({ values, positionals, client }) => {
         const buildId = encodeURIComponent(positionals[0] ?? '');
-        const outcome = await client.command<RebuildOutcome>(
+        const outcome = await client.command(
           'POST',
           `/api/builds/${buildId}/rebuild`,
+          rebuildAnswer,
         );
 
         process.stdout.write(

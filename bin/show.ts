@@ -1,6 +1,7 @@
 /** `bakehouse show <build> [--states] [--json]`: a build, its jobs and phases. */
 import type { ExecutionHistoryAnswer } from '../shared/api/ports.ts';
 import type { BuildView, JobView } from '../shared/views/build-view.ts';
+import { buildAnswer, historyAnswer } from './answers.ts';
 import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, duration, json, shortSha, table, time } from './format.ts';
@@ -26,7 +27,7 @@ export const show: Command = {
       argv,
       async ({ values, positionals, client }) => {
         const id = encodeURIComponent(positionals[0] ?? '');
-        const build = await client.get<BuildView>(`/api/builds/${id}`);
+        const build = await client.get(`/api/builds/${id}`, buildAnswer);
         const states = values.states ? await historyOf(client, id) : undefined;
 
         if (values.json) {
@@ -57,7 +58,7 @@ async function historyOf(
   id: string,
 ): Promise<ExecutionHistoryAnswer | string> {
   try {
-    return await client.get<ExecutionHistoryAnswer>(`/api/builds/${id}/states`);
+    return await client.get(`/api/builds/${id}/states`, historyAnswer);
   } catch (error) {
     if (!(error instanceof ApiAnswerError) || error.statusCode !== 404) throw error;
 

@@ -19,22 +19,30 @@ import { SecretsManagerSecretSource } from '../shared/aws/secrets-manager-secret
 import { StepFunctionsOrchestrator } from '../shared/aws/step-functions-orchestrator.ts';
 import { acceptDelivery, type IntakeDeps } from '../shared/intake/accept-delivery.ts';
 import type { WebhookAnswer, WebhookRequest } from '../shared/intake/delivery.ts';
+import { loggedDeliveryId } from '../shared/intake/limits.ts';
 
 const logger = new Logger({ serviceName: 'bakehouse-webhook' });
 
-/** The webhook handler for a way of building intake's dependencies, built once. */
+/**
+ * The webhook handler for a way of building intake's dependencies, built
+ * once. A Function URL hands it every method: anything but POST is answered
+ * 405 with `Allow: POST`. An event without a method (a direct invoke) is
+ * taken as a POST.
+ */
 export function webhookHandler(makeDeps: () => IntakeDeps, log: Logger = logger) {
   let deps: IntakeDeps | undefined;
 
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
     .use(injectLambdaContext(log, { resetKeys: true }))
     .handler(async (event) => {
+      const method = event.requestContext?.http?.method ?? 'POST';
+      if (method !== 'POST') return methodNotAllowed(method);
       try {
         deps ??= makeDeps();
 
         return functionUrlResult(await acceptDelivery(webhookRequest(event), deps));
       } catch (error) {
-        const deliveryId = event.headers['x-github-delivery'];
+        const deliveryId = loggedDeliveryId(event.headers?.['x-github-delivery']);
         log.error('delivery failed; GitHub may redeliver it', { deliveryId, error });
 
         return functionUrlResult({
@@ -54,6 +62,16 @@ export function webhookRequest(event: APIGatewayProxyEventV2): WebhookRequest {
   const encoding = event.isBase64Encoded ? 'base64' : 'utf8';
 
   return { headers, body: Buffer.from(event.body ?? '', encoding) };
+}
+
+function methodNotAllowed(method: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 405,
+    headers: { 'content-type': 'application/json', allow: 'POST' },
+    body: JSON.stringify({
+      message: `method ${method} is not allowed: GitHub delivers webhooks with POST`,
+    }),
+  };
 }
 
 function functionUrlResult(answer: WebhookAnswer): APIGatewayProxyStructuredResultV2 {

@@ -26,7 +26,7 @@ import {
 } from './dynamodb-local.ts';
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
-import { intakeRoute } from './intake-route.ts';
+import { intakeRoute, intakeRoutes } from './intake-route.ts';
 import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { endFailedBuild, LocalOrchestrator } from './orchestrator.ts';
@@ -164,18 +164,18 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     // Before any route answers, so a build started now is never taken for
     // one the last backend left running.
     await pipeline.recoverInterrupted();
-    http.mount(
-      'POST /webhook',
-      intakeRoute(
-        {
-          client,
-          eventsTable: localTables.events,
-          orchestrator,
-          webhookSecret: new LocalWebhookSecretSource(stateDir),
-        },
-        logger,
-      ),
+    const intake = intakeRoute(
+      {
+        client,
+        eventsTable: localTables.events,
+        orchestrator,
+        webhookSecret: new LocalWebhookSecretSource(stateDir),
+      },
+      logger,
     );
+    for (const [key, route] of Object.entries(intakeRoutes(intake))) {
+      http.mount(key, route);
+    }
     const queries = new ViewQueries(views, localTables.views);
     http.mount(
       'GET /api/*',

@@ -1,12 +1,14 @@
+import { METHODS } from 'node:http';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { webhookHandler } from '../functions/webhook.ts';
 import { dynamoDbIntakeDeps, type IntakeWiring } from '../shared/aws/intake-deps.ts';
 import { functionUrlRoute, type Route } from './http-server.ts';
 
 /**
- * The webhook Lambda's own handler as a local route (mount it on
- * `POST /webhook`), wired to DynamoDB Local and a local orchestrator; the
- * logger gets both the handler's and the decisions' lines.
+ * The webhook Lambda's own handler as a local route, wired to DynamoDB Local
+ * and a local orchestrator; the logger gets both the handler's and the
+ * decisions' lines. Mount it for every method ({@link intakeRoutes}): the
+ * handler answers all but POST with 405, as behind a Function URL.
  */
 export function intakeRoute(
   wiring: Omit<IntakeWiring, 'log'>,
@@ -18,4 +20,9 @@ export function intakeRoute(
   const handler = webhookHandler(() => dynamoDbIntakeDeps({ ...wiring, log: own }), own);
 
   return functionUrlRoute(handler, 'bakehouse-webhook');
+}
+
+/** One intake route under `METHOD /webhook` for every method node:http parses. */
+export function intakeRoutes(route: Route): Record<string, Route> {
+  return Object.fromEntries(METHODS.map((method) => [`${method} /webhook`, route]));
 }

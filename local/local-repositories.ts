@@ -1,5 +1,6 @@
 import { mkdir, readlink, realpath, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { isRepositoryName } from '../shared/intake/limits.ts';
 
 /** The owner of repositories registered from a folder on disk. */
 export const localOwner = 'local';
@@ -44,11 +45,16 @@ export async function registerLocalRepository(
     path.resolve(repositoriesRoot(stateDir)),
   );
   const inside = path.relative(root, real).split(path.sep);
-  if (inside.length === 2 && inside.every((p) => namePart.test(p) && p !== '..')) {
+  // A name GitHub would not take is refused by intake: keep to its rules.
+  if (inside.length === 2 && isRepositoryName(inside.join('/'))) {
     return inside.join('/');
   }
 
-  const base = path.basename(real).replace(/[^A-Za-z0-9_.-]+/g, '-') || 'repository';
+  const base =
+    path
+      .basename(real)
+      .replace(/[^A-Za-z0-9_.-]+/g, '-')
+      .slice(0, 90) || 'repository';
   await mkdir(path.join(root, localOwner), { recursive: true });
   for (let attempt = 1; ; attempt++) {
     const name = attempt === 1 ? base : `${base}-${attempt}`;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
+import { checkedAnswer, readJson, webhookAnswer } from '../bin/answers.ts';
 import { registerLocalRepository } from './local-repositories.ts';
 import { LocalPushError, pushPayload, readLocalCommit } from './push-payload.ts';
 import { LocalWebhookSecretSource } from './secret-source.ts';
@@ -18,6 +19,7 @@ export interface PushAnswer {
 /**
  * Sends the backend a signed GitHub push webhook for the head commit of a
  * branch of a git repository on disk, over HTTP, as GitHub would deliver it.
+ * An answer that is not the webhook's JSON raises NotBakehouseApiError.
  */
 export async function sendPush(
   backendUrl: string,
@@ -47,17 +49,11 @@ export async function sendPush(
         'start one with `npm run serve`',
     );
   });
-  const text = await response.text();
-  let answer: Record<string, unknown>;
-  try {
-    answer = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    answer = { message: text };
-  }
+  const reading = await readJson(response);
 
   return {
     statusCode: response.status,
-    body: answer,
+    body: checkedAnswer(backendUrl, 'POST /webhook', reading, webhookAnswer),
     repository,
     sha: commit.sha,
     branch: commit.branch,

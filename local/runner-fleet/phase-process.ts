@@ -38,11 +38,11 @@ export const stopGraceMs = 5_000;
 
 /**
  * Runs a phase's generated script with bash: HOME is the runner's home, the
- * environment is the runner's own (none of Bakehouse's), the output goes to
- * the log file. A phase past its timeout, or stopped, is sent SIGTERM, so
- * that the script's filter writes out what the phase printed, and its
- * process group is killed when it ends or `stopGraceMs` later; the log then
- * ends with a line saying why.
+ * environment is the runner's own (none of Bakehouse's), the clone folder
+ * must lie in the runner's folder, the output goes to the log file. A phase
+ * past its timeout, or stopped, is sent SIGTERM, so that the script's filter
+ * writes out what the phase printed, and its process group is killed when it
+ * ends or `stopGraceMs` later; the log then ends with a line saying why.
  */
 export function startPhaseProcess(
   layout: RunnerLayout,
@@ -55,8 +55,10 @@ export function startPhaseProcess(
   const script = join(layout.scripts, `${command.phase}.sh`);
   writeFileSync(script, command.script, { mode: 0o600 });
   const log = openSync(logFile, 'w');
+  // The runner's folder, not its home: a build may have removed the home,
+  // which the script then reports as the phase's failure.
   const child = spawn('bash', [script], {
-    cwd: layout.home,
+    cwd: layout.folder,
     detached: true,
     stdio: ['ignore', log, log],
     env: {
@@ -66,6 +68,7 @@ export function startPhaseProcess(
       TERM: 'dumb',
       PATH: `${join(layout.tools, 'bin')}:${path}`,
       BAKEHOUSE_STATE_DIR: layout.state,
+      BAKEHOUSE_RUNNER_FOLDER: layout.folder,
     },
   });
   closeSync(log);

@@ -14,6 +14,13 @@ export const maxArtifactsPerJob = 100;
 /** The longest file name of an artifact, in characters. */
 export const maxArtifactFileNameLength = 500;
 
+/**
+ * The longest segment of a file name (`bin`, `app.zip`), in UTF-8 bytes:
+ * a local store writes each segment as a name on disk, and file systems
+ * hold at most 255 bytes in one name.
+ */
+export const maxArtifactSegmentBytes = 255;
+
 /** Where a job's artifacts are kept: `artifacts/<build>/<job>/`. */
 export function jobArtifactPrefix(buildId: string, jobId: string): string {
   return `artifacts/${buildId}/${jobId}/`;
@@ -27,7 +34,8 @@ export function artifactKey(buildId: string, jobId: string, fileName: string): s
 /**
  * Why a file name cannot name an artifact, or undefined when it can: it must
  * be relative, `/`-separated, without empty, `.` or `..` segments or control
- * characters, and at most {@link maxArtifactFileNameLength} characters.
+ * characters, at most {@link maxArtifactFileNameLength} characters, and each
+ * segment at most {@link maxArtifactSegmentBytes} bytes.
  */
 export function artifactFileNameProblem(fileName: string): string | undefined {
   if (fileName.length === 0) return 'it is empty';
@@ -41,6 +49,13 @@ export function artifactFileNameProblem(fileName: string): string | undefined {
   const segments = fileName.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) {
     return 'it has an empty, "." or ".." segment, or starts with /';
+  }
+  const longest = Math.max(...segments.map((s) => Buffer.byteLength(s)));
+  if (longest > maxArtifactSegmentBytes) {
+    return (
+      `a segment of it is ${longest} bytes, over the ${maxArtifactSegmentBytes} ` +
+      'bytes a file system holds in one name'
+    );
   }
 
   return undefined;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { classifyDelivery } from './classify.ts';
 import { answer, type WebhookAnswer, type WebhookRequest } from './delivery.ts';
+import { deliveryIdShape, loggedDeliveryId } from './limits.ts';
 import { PayloadError } from './payloads.ts';
-import { type BuildRequestDeps, requestBuild } from './request-build.ts';
+import { type BuildRequestDeps, type Delivery, requestBuild } from './request-build.ts';
 import type { WebhookSecrets } from './webhook-secrets.ts';
 
 /** What {@link acceptDelivery} works with; built once per process. */
@@ -17,44 +19,83 @@ export const defaultMaxBodyBytes = 5 * 1024 * 1024;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
- * Handles one GitHub delivery: checks size and signature, classifies it, and
- * for a build request records BuildRequested and starts the build's execution
+ * Handles one GitHub delivery: checks size and signature (over the exact
+ * bytes), then the headers and the body's text, classifies it, and for a
+ * build request records BuildRequested and starts the build's execution
  * once per delivery id (request-build.ts). Answers 2xx for everything GitHub
- * should not redeliver, 4xx for requests that are wrong, and never records a
- * request it cannot verify.
+ * should not redeliver, 4xx naming what is wrong with a request, and never
+ * records a request it cannot verify.
  */
 export async function acceptDelivery(
   request: WebhookRequest,
   deps: IntakeDeps,
 ): Promise<WebhookAnswer> {
-  const deliveryId = request.headers['x-github-delivery'];
   const maxBytes = deps.maxBodyBytes ?? defaultMaxBodyBytes;
   if (request.body.byteLength > maxBytes) {
     return answer(413, `the body is over ${maxBytes} bytes`);
   }
 
-  const text = decodeUtf8(request.body);
   const signature = request.headers['x-hub-signature-256'] ?? '';
-  if (text === undefined || !(await deps.secrets.verify(text, signature))) {
-    deps.log.warn('delivery refused: signature missing or wrong', { deliveryId });
+  if (!(await deps.secrets.verify(request.body, signature))) {
+    deps.log.warn('delivery refused: signature missing or wrong', {
+      deliveryId: loggedDeliveryId(request.headers['x-github-delivery']),
+    });
 
     return answer(401, 'X-Hub-Signature-256 is missing or does not match the body');
   }
 
-  const event = request.headers['x-github-event'];
-  if (!event) return answer(400, 'the X-GitHub-Event header is missing');
+  const refused = refusedHeaders(request);
+  if (refused) return refused;
+  const text = bodyText(request.body);
+  if (typeof text !== 'string') return text;
+
+  return classifyAndAccept(
+    request.headers['x-github-event'] ?? '',
+    {
+      id: request.headers['x-github-delivery'] ?? '',
+      payloadSha256: sha256(request.body),
+    },
+    text,
+    deps,
+  );
+}
+
+/** The answer to a verified request whose headers are missing or malformed. */
+function refusedHeaders(request: WebhookRequest): WebhookAnswer | undefined {
+  const { headers } = request;
+  if (!headers['x-github-event']) {
+    return answer(400, 'the X-GitHub-Event header is missing');
+  }
+  const deliveryId = headers['x-github-delivery'];
   if (!deliveryId) return answer(400, 'the X-GitHub-Delivery header is missing');
-  const type = request.headers['content-type'] ?? 'application/json';
+  if (!deliveryIdShape.test(deliveryId)) {
+    const odd = /[^A-Za-z0-9-]/.exec(deliveryId)?.[0];
+    const found = odd ? JSON.stringify(odd) : `${deliveryId.length} characters`;
+
+    return answer(
+      400,
+      'the X-GitHub-Delivery header should be 1–100 letters, digits and hyphens ' +
+        `(GitHub sends a GUID); it has ${found}`,
+    );
+  }
+  const type = headers['content-type'] ?? 'application/json';
   if (!/^application\/json\b/i.test(type)) {
-    return answer(415, `content type ${type} is not application/json`);
+    return answer(415, `content type ${type.slice(0, 100)} is not application/json`);
   }
 
-  return classifyAndAccept(event, deliveryId, text, deps);
+  return undefined;
+}
+
+/** The body as text, or the answer to a body that is empty or not UTF-8. */
+function bodyText(body: Uint8Array): string | WebhookAnswer {
+  if (body.byteLength === 0) return answer(400, 'the body is empty');
+
+  return decodeUtf8(body) ?? answer(400, 'the body is not UTF-8');
 }
 
 async function classifyAndAccept(
   event: string,
-  deliveryId: string,
+  delivery: Delivery,
   text: string,
   deps: IntakeDeps,
 ): Promise<WebhookAnswer> {
@@ -70,7 +111,7 @@ async function classifyAndAccept(
   if (classification.kind === 'ping') return answer(200, 'pong');
   if (classification.kind === 'ignored') {
     deps.log.info('delivery ignored', {
-      deliveryId,
+      deliveryId: delivery.id,
       event,
       reason: classification.reason,
     });
@@ -78,7 +119,11 @@ async function classifyAndAccept(
     return answer(202, `ignored, because ${classification.reason}`);
   }
 
-  return requestBuild(classification.request, deliveryId, deps);
+  return requestBuild(classification.request, delivery, deps);
+}
+
+function sha256(body: Uint8Array): string {
+  return createHash('sha256').update(body).digest('hex');
 }
 
 function decodeUtf8(body: Uint8Array): string | undefined {

@@ -1,5 +1,11 @@
 import type { BuildEventData } from '../events/catalogue/build-events.ts';
 import {
+  cutToBytes,
+  keptChangedFiles,
+  keptCommitMessage,
+  maxAuthorBytes,
+} from './limits.ts';
+import {
   parsePayload,
   pullRequestEnvelope,
   pullRequestPayload,
@@ -25,6 +31,7 @@ export const buildingActions: readonly string[] = ['opened', 'synchronize', 'reo
 /**
  * The most changed files a build request carries; a longer list is left out
  * (unknown), so filters ask the source host instead of trusting a cut list.
+ * The paths' bytes are bounded too (limits.ts).
  */
 export const maxChangedFiles = 500;
 
@@ -33,7 +40,8 @@ const zeroSha = /^0+$/;
 /**
  * Classifies a GitHub delivery by its `X-GitHub-Event` name and parsed body:
  * a build request, a ping, or ignored with the reason. Throws a PayloadError
- * when a payload that would build lacks a field the build needs.
+ * when a payload that would build lacks a field the build needs or has a
+ * name GitHub would not send. Free text is kept within limits.ts's budget.
  */
 export function classifyDelivery(event: string, payload: unknown): Classification {
   if (event === 'ping') return { kind: 'ping' };
@@ -58,7 +66,7 @@ function classifyPush(payload: unknown): Classification {
 
   const push = parsePayload('push', pushPayload, payload);
   const head = push.head_commit;
-  const files = changedFiles(head);
+  const files = keptChangedFiles(changedFiles(head), maxChangedFiles);
 
   return {
     kind: 'build',
@@ -68,11 +76,8 @@ function classifyPush(payload: unknown): Classification {
       ref: push.ref,
       ...target,
       ...(push.before && !zeroSha.test(push.before) && { before: push.before }),
-      commit: {
-        message: head.message,
-        author: { name: head.author.name, email: head.author.email ?? '' },
-      },
-      ...(files.size <= maxChangedFiles && { changedFiles: [...files] }),
+      commit: commitOf(head.message, head.author.name, head.author.email ?? ''),
+      ...(files && { changedFiles: files }),
     },
   };
 }
@@ -135,7 +140,18 @@ function classifyPullRequest(payload: unknown): Classification {
         headBranch: pr.head.ref,
         fromFork: pr.head.repo?.full_name !== pr.base.repo.full_name,
       },
-      commit: { message, author: { name: pr.user.login, email: '' } },
+      commit: commitOf(message, pr.user.login, ''),
+    },
+  };
+}
+
+/** The commit of a build request, its message and author within the budget. */
+function commitOf(message: string, name: string, email: string): BuildRequest['commit'] {
+  return {
+    message: keptCommitMessage(message),
+    author: {
+      name: cutToBytes(name, maxAuthorBytes),
+      email: cutToBytes(email, maxAuthorBytes),
     },
   };
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isRefName, isRepositoryName, maxRefBytes } from './limits.ts';
 
 /**
  * The parts of GitHub's `push` and `pull_request` payloads that a build needs,
@@ -14,13 +15,33 @@ const fileLists = {
 /** A commit id: 40 hex digits, or 64 in a SHA-256 repository. */
 const sha = z.string().check(z.regex(/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/));
 const name = z.string().check(z.minLength(1));
+/** `owner/repo`: it keys the project's views and is a path of the API. */
 const repository = z.object({
-  full_name: z.string().check(z.regex(/^[^/\s]+\/[^/\s]+$/)),
+  full_name: z
+    .string()
+    .check(
+      z.refine(
+        isRepositoryName,
+        "should be owner/repo as GitHub names them: an owner of 1–39 letters, digits, '-' " +
+          "or '_', not starting with '-', and a repository of 1–100 letters, digits, '.', " +
+          "'-' or '_', other than '.' and '..'",
+      ),
+    ),
 });
+/** A ref or branch name, as git allows it and within {@link maxRefBytes}. */
+const refName = z
+  .string()
+  .check(
+    z.refine(
+      isRefName,
+      `should be a git ref name of at most ${maxRefBytes} bytes (no control characters, ` +
+        "spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')",
+    ),
+  );
 
 /** A `push` payload before we know whether it deletes its ref. */
 export const pushEnvelope = z.object({
-  ref: z.string(),
+  ref: refName,
   after: z.string(),
   deleted: z.optional(z.boolean()),
   repository,
@@ -28,7 +49,7 @@ export const pushEnvelope = z.object({
 
 /** A `push` that creates or moves a ref: its head commit is required. */
 export const pushPayload = z.object({
-  ref: name,
+  ref: refName,
   before: z.optional(sha),
   after: sha,
   repository,
@@ -54,8 +75,8 @@ export const pullRequestPayload = z.object({
     body: z.optional(z.nullable(z.string())),
     merge_commit_sha: z.optional(z.nullable(sha)),
     user: z.object({ login: name }),
-    head: z.object({ ref: name, sha, repo: z.nullable(repository) }),
-    base: z.object({ ref: name, repo: repository }),
+    head: z.object({ ref: refName, sha, repo: z.nullable(repository) }),
+    base: z.object({ ref: refName, repo: repository }),
   }),
 });
 
@@ -90,9 +111,17 @@ export function parsePayload<T>(
   );
   const expected =
     issue && 'expected' in issue ? `should be a ${String(issue.expected)}` : '';
+  const rule = issue?.code === 'custom' ? `${issue.message}: ${quoted(found)}` : '';
   const problem =
     found === undefined
       ? 'is missing'
-      : expected || `is not valid: ${JSON.stringify(found)}`;
+      : expected || rule || `is not valid: ${quoted(found)}`;
   throw new PayloadError(event, path.map(String).join('.') || '(body)', problem);
+}
+
+/** A value for a message, cut to a readable length: payload values can be megabytes. */
+function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+
+  return text.length > 100 ? `${text.slice(0, 100)}… (${text.length} characters)` : text;
 }

@@ -36,9 +36,25 @@
  * the first attempt commits and then dies before its start. The first
  * attempt was not answered 2xx, so GitHub lists it as failed; redelivering
  * it starts the build.
+ *
+ * A delivery id reused for a different body is answered as a redelivery
+ * too, with the first build and its stored input, and logged as a warning
+ * with the SHA-256 of both bodies (never the bodies). GitHub never reuses
+ * an id for another payload and redelivers the same body, so a difference
+ * is a sender's mistake, not a second build to start; refusing it instead
+ * could strand a first delivery whose start failed.
+ *
+ * A build request the event store cannot hold (EventTooLargeError,
+ * CommitTooLargeError) is answered 413 naming its largest field: it is the
+ * delivery that is too large, and redelivering it would fail again. The
+ * budget in limits.ts keeps classified deliveries far from that limit.
  */
 import { buildStream, newEvent } from '../events/catalogue.ts';
-import { IdempotencyInProgressError } from '../events/errors.ts';
+import {
+  CommitTooLargeError,
+  EventTooLargeError,
+  IdempotencyInProgressError,
+} from '../events/errors.ts';
 import type { CommitOutcome, VersionedEventStore } from '../events/store.ts';
 import type { Orchestrator } from '../ports/orchestrator.ts';
 import { newBuildId } from './build-id.ts';
@@ -59,15 +75,22 @@ export interface BuildRequestDeps {
 /** The execution input of a build: the same for every start of it. */
 export type ExecutionInput = Readonly<Record<string, unknown>>;
 
+/** One delivery: its `X-GitHub-Delivery` id and the SHA-256 (hex) of its exact body. */
+export interface Delivery {
+  readonly id: string;
+  readonly payloadSha256: string;
+}
+
 /**
  * Records the build request of a delivery, once per delivery id, and starts
  * its execution; see the file's comment for the outcomes and crash windows.
  */
 export async function requestBuild(
   request: BuildRequest,
-  deliveryId: string,
+  delivery: Delivery,
   deps: BuildRequestDeps,
 ): Promise<WebhookAnswer> {
+  const deliveryId = delivery.id;
   const candidateId = (deps.newBuildId ?? newBuildId)();
   const input = executionInput(candidateId, request, deliveryId);
   let outcome: CommitOutcome;
@@ -88,16 +111,19 @@ export async function requestBuild(
         },
       ],
       idempotencyKey: deliveryKey(deliveryId),
-      result: { buildId: candidateId, input },
+      result: { buildId: candidateId, input, payloadSha256: delivery.payloadSha256 },
     });
   } catch (error) {
+    if (error instanceof EventTooLargeError || error instanceof CommitTooLargeError) {
+      return tooLarge(request, deliveryId, error, deps);
+    }
     if (!(error instanceof IdempotencyInProgressError)) throw error;
     deps.log.info('delivery is a duplicate still in progress', { deliveryId });
 
     return answer(202, 'duplicate, in progress');
   }
 
-  if (outcome.duplicate) return redelivered(outcome, request, deliveryId, deps);
+  if (outcome.duplicate) return redelivered(outcome, request, delivery, deps);
   await deps.orchestrator.startBuild(candidateId, input);
   deps.log.info('build requested', {
     deliveryId,
@@ -139,20 +165,65 @@ export function executionInput(
 async function redelivered(
   outcome: CommitOutcome,
   request: BuildRequest,
-  deliveryId: string,
+  delivery: Delivery,
   deps: BuildRequestDeps,
 ): Promise<WebhookAnswer> {
+  const deliveryId = delivery.id;
   const buildId = String(outcome.result?.buildId);
   const stored = outcome.result?.input;
   const input =
     stored && typeof stored === 'object'
       ? (stored as ExecutionInput)
       : executionInput(buildId, request, deliveryId);
+  const firstSha256 = outcome.result?.payloadSha256;
+  if (typeof firstSha256 === 'string' && firstSha256 !== delivery.payloadSha256) {
+    deps.log.warn('delivery id reused for a different payload; answered as the first', {
+      deliveryId,
+      buildId,
+      firstPayloadSha256: firstSha256,
+      payloadSha256: delivery.payloadSha256,
+    });
+  }
   const movedOn = (await deps.store.version(buildStream(buildId))) > 1;
   if (!movedOn) await deps.orchestrator.startBuild(buildId, input);
   deps.log.info('delivery is a redelivery', { deliveryId, buildId, movedOn });
 
   return accepted(buildId);
+}
+
+/** The 413 of a build request the event store cannot hold, naming its largest field. */
+function tooLarge(
+  request: BuildRequest,
+  deliveryId: string,
+  error: Error,
+  deps: BuildRequestDeps,
+): WebhookAnswer {
+  const { field, bytes } = largestField(request);
+  deps.log.warn('delivery refused: build request too large to record', {
+    deliveryId,
+    field,
+    bytes,
+    error: error.message,
+  });
+
+  return answer(
+    413,
+    `the build request is too large to record (${error.name}); ` +
+      `its largest field is ${field}, ${bytes} bytes`,
+  );
+}
+
+/** The leaf of `value` that takes the most bytes (UTF-8, JSON for a list), by its path. */
+function largestField(value: unknown, path = ''): { field: string; bytes: number } {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value)
+      .map(([key, child]) => largestField(child, path ? `${path}.${key}` : key))
+      .reduce((a, b) => (b.bytes > a.bytes ? b : a), { field: path, bytes: 0 });
+  }
+
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+
+  return { field: path, bytes: Buffer.byteLength(text) };
 }
 
 function accepted(buildId: string): WebhookAnswer {

@@ -9,6 +9,7 @@
 import {
   maxArtifactBytes,
   maxArtifactFileNameLength,
+  maxArtifactSegmentBytes,
   maxArtifactsPerJob,
 } from '../artifacts/names.ts';
 import type { ArtifactSpec } from '../config/plan.ts';
@@ -17,12 +18,15 @@ import { bashQuote as q } from './quoting.ts';
 
 /**
  * The `push_artifact` function of the `appveyor` command: checks the file,
- * its name (relative and `/`-separated; a backslash reads as `/`), the size
- * and count limits, stores it, and leaves a record for the phase script.
+ * its name (relative and `/`-separated; a backslash reads as `/`), the name,
+ * size and count limits, stores it, and leaves a record for the phase
+ * script. A copy into a folder goes through a short temporary name, so that
+ * a segment of the most bytes a name may have still fits.
  */
-export const pushArtifactFunction = `push_artifact() {
+export const pushArtifactFunction = `byte_length() { local LC_ALL=C; printf -v "$1" %d "\${#2}"; }
+push_artifact() {
   local path=\${positional[0]-} file_name name type size count=0 known=false line
-  local target status answer
+  local target status answer segment bytes segments=()
   [ -n "$path" ] || fail "PushArtifact needs the path of a file"
   [ -f "$path" ] || fail "PushArtifact: '$path' is not a file (in $PWD)"
   file_name=\${options[-filename]-\${path##*/}}
@@ -42,6 +46,13 @@ export const pushArtifactFunction = `push_artifact() {
   . "$dir/artifact-store.sh"
   (( \${#file_name} <= __bh_store_max_name )) ||
     fail "PushArtifact: '$file_name' is longer than $__bh_store_max_name characters"
+  IFS=/ read -ra segments <<< "$file_name"
+  for segment in "\${segments[@]}"; do
+    byte_length bytes "$segment"
+    (( bytes <= __bh_store_max_segment )) ||
+      fail "PushArtifact: a segment of '$file_name' is $bytes bytes, over the" \\
+        "$__bh_store_max_segment bytes a file system holds in one name"
+  done
   size=$(wc -c < "$path") || fail "PushArtifact: '$path' cannot be read"
   size=\${size//[!0-9]/}
   (( size <= __bh_store_max_bytes )) ||
@@ -58,8 +69,8 @@ export const pushArtifactFunction = `push_artifact() {
   case $__bh_store_kind in
     folder)
       target=$__bh_store_folder/$file_name
-      mkdir -p -- "\${target%/*}" && cp -- "$path" "$target.part" &&
-        mv -f -- "$target.part" "$target" ||
+      mkdir -p -- "\${target%/*}" && cp -- "$path" "\${target%/*}/.pushing.$$" &&
+        mv -f -- "\${target%/*}/.pushing.$$" "$target" ||
         fail "PushArtifact: '$path' could not be copied to $target" ;;
     post)
       command -v curl > /dev/null 2>&1 ||
@@ -114,7 +125,7 @@ __bh_expand() {
   printf -v "$1" '%s' "$out$rest"
 }
 __bh_collect() {
-  local written=$1 name=$2 type=$3 pattern
+  local written=$1 name=$2 type=$3 pattern PATH=$__bh_path
   __bh_expand pattern "\${written//\\\\//}"
   while [[ $pattern == /* || $pattern == ./* ]]; do
     pattern=\${pattern#/} pattern=\${pattern#./}
@@ -167,6 +178,7 @@ export function artifactStoreScript(upload: ArtifactUpload): string {
     `__bh_store_max_bytes=${maxArtifactBytes}`,
     `__bh_store_max_count=${maxArtifactsPerJob}`,
     `__bh_store_max_name=${maxArtifactFileNameLength}`,
+    `__bh_store_max_segment=${maxArtifactSegmentBytes}`,
   ];
   if (upload.kind === 'folder') {
     return [

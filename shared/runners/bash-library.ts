@@ -112,7 +112,7 @@ __bh_message() {
 __bh_apply_pending() {
   local file
   for file in "$__bh_dir"/{variables,messages,artifacts}.pending; do
-    if [ -f "$file" ]; then . "$file"; rm -f "$file"; fi
+    if [ -f "$file" ]; then . "$file"; PATH=$__bh_path rm -f "$file"; fi
   done
   return 0
 }
@@ -155,13 +155,58 @@ __bh_pwsh() {
   status=$?
   if [ -f "$__bh_dir/pwsh-env.sh" ]; then
     . "$__bh_dir/pwsh-env.sh"
-    rm -f "$__bh_dir/pwsh-env.sh"
+    PATH=$__bh_path rm -f "$__bh_dir/pwsh-env.sh"
   fi
   return "$status"
 }
+__bh_resolve() {
+  local path=$2 part out rest=()
+  [[ $path == /* ]] || path=$PWD/$path
+  while [ ! -d "$path" ]; do
+    rest=("\${path##*/}" "\${rest[@]}")
+    path=\${path%/*}
+    path=\${path:-/}
+  done
+  out=$(cd -P -- "$path" && pwd -P) || return 1
+  for part in "\${rest[@]}"; do
+    case $part in
+      '' | .) ;;
+      ..) out=\${out%/*} ;;
+      *) out=\${out%/}/$part ;;
+    esac
+  done
+  printf -v "$1" '%s' "\${out:-/}"
+}
+__bh_clone_folder_allowed() {
+  local folder=$1 resolved='' root='' where=''
+  [ -n "$__bh_runner_folder" ] || return 0
+  if __bh_resolve resolved "$folder" && __bh_resolve root "$__bh_runner_folder" &&
+    [[ $resolved == "$root"/?* ]]; then
+    return 0
+  fi
+  [ "$resolved" = "$folder" ] || where=" (it resolves to \${resolved:-a folder that cannot be read})"
+  echo "The clone folder $folder$where is outside this runner's folder $__bh_runner_folder:" \\
+    "a local runner runs the build with your own rights, so it clones only inside its" \\
+    "own folder. Write clone_folder relative to HOME, or under ~/ or /home/appveyor/." >&2
+  return 1
+}
 __bh_clone() {
-  local url=$1 folder=$2 commit=$3 depth=$4
-  rm -rf -- "$folder" && mkdir -p -- "$folder" && cd -- "$folder" || return 1
+  local url=$1 folder=$2 commit=$3 depth=$4 PATH=$__bh_path
+  __bh_clone_folder_allowed "$folder" || return 1
+  if [ -e "$folder" ] || [ -L "$folder" ]; then
+    if [ ! -d "$folder" ]; then
+      echo "The clone folder $folder exists and is not a folder: nothing is cloned there." >&2
+      return 1
+    fi
+    if ! (shopt -s nullglob dotglob && set -- "$folder"/* && [ "$#" = 0 ]); then
+      echo "The clone folder $folder already holds files: Bakehouse clones only into a" \\
+        "folder that does not exist or is empty, and removes nothing it did not put" \\
+        "there (AppVeyor's git clone fails likewise). Empty it in init, or choose" \\
+        "another clone_folder." >&2
+      return 1
+    fi
+  fi
+  mkdir -p -- "$folder" && cd -- "$folder" || return 1
   git init -q . && git remote add origin "$url" || return 1
   if ! git fetch -q \${depth:+--depth "$depth"} origin "$commit"; then
     [ -n "$depth" ] || return 1
@@ -171,12 +216,21 @@ __bh_clone() {
   git checkout -q --detach "$commit" || return 1
   echo "Checked out $commit in $folder"
 }
+__bh_enter_clone_folder() {
+  __bh_clone_folder_allowed "$APPVEYOR_BUILD_FOLDER" && cd -- "$APPVEYOR_BUILD_FOLDER"
+}
+__bh_remove_clone_folder() {
+  local folder=$APPVEYOR_BUILD_FOLDER PATH=$__bh_path
+  __bh_clone_folder_allowed "$folder" || return 1
+  cd -- "$HOME" && rm -rf -- "$folder"
+}
 __bh_save_state() {
   local name value secure
   {
     for name in $(compgen -e); do
       case $name in
-        PWD | OLDPWD | SHLVL | _ | HOME | BAKEHOUSE_STATE_DIR | BAKEHOUSE_PWSH_ENV) continue ;;
+        PWD | OLDPWD | SHLVL | _ | HOME | BAKEHOUSE_STATE_DIR | BAKEHOUSE_RUNNER_FOLDER) continue ;;
+        BAKEHOUSE_PWSH_ENV) continue ;;
       esac
       [ -z "\${__bh_secure[$name]+x}" ] || continue
       __bh_quote value "\${!name}"
@@ -189,7 +243,8 @@ __bh_save_state() {
     done
     __bh_quote value "$PWD"
     printf 'cd -- %s 2> /dev/null || cd -- "$HOME"\\n' "$value"
-  } > "$__bh_dir/state.sh.new" && mv -f "$__bh_dir/state.sh.new" "$__bh_dir/state.sh"
+  } > "$__bh_dir/state.sh.new" &&
+    PATH=$__bh_path mv -f "$__bh_dir/state.sh.new" "$__bh_dir/state.sh"
 }
 __bh_report() {
   local key name value variables='' json
@@ -226,7 +281,7 @@ __bh_on_exit() {
   elif [ -z "$__bh_outcome" ]; then
     __bh_outcome=failed __bh_code=$((status == 0 ? 70 : status))
   fi
-  rm -f "$__bh_dir/artifact-store.sh"
+  PATH=$__bh_path rm -f "$__bh_dir/artifact-store.sh"
   __bh_save_state
   __bh_report
 }

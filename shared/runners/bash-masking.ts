@@ -1,6 +1,7 @@
 /**
  * The masking filter of a bash phase script: every line of output passes
- * through awk, which replaces each secure value with `***`, longest first.
+ * through awk (found on the runner's own PATH, whatever the build made of
+ * its PATH), which replaces each secure value with `***`, longest first.
  * A value is masked as printed, as JSON writes it (backslash, quote, tab,
  * carriage return and control characters escaped: so in the phase report,
  * where SetVariable and AddMessage values go), and as bash single-quotes it
@@ -11,7 +12,7 @@
  * what a stopped phase printed.
  */
 export const bashMask = `__bh_mask() {
-  local flags=()
+  local flags=() PATH=$__bh_path
   trap '' TERM
   # mawk reads a pipe in blocks, holding lines back, unless it is interactive.
   case $(awk -W version 2>&1 < /dev/null) in *mawk*) flags=(-W interactive) ;; esac

@@ -29,7 +29,13 @@ const cliDelimiter = '__BAKEHOUSE_APPVEYOR_CLI__';
  * printed, an unfinished last line included, before the script exits. `ps:` and
  * `pwsh:` lines were not run with pwsh here (it is not installed): their
  * environment hand-back is untested, and their `exit N` counts as a failure.
- * The after_test phase ends by collecting the job's `artifacts:`.
+ * The after_test phase ends by collecting the job's `artifacts:`. The
+ * script's own tools (rm, mv, awk, git, tar, the `appveyor` command) come
+ * from the PATH the runner started it with, so that a build that changes its
+ * PATH breaks only its own commands. The clone goes into a folder that does
+ * not exist or is empty, never over files, and on a runner confined to a
+ * folder (BAKEHOUSE_RUNNER_FOLDER, set by the local fleet) the clone folder
+ * must lie inside it.
  */
 export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseContext) {
   const { buildId } = context.build;
@@ -42,7 +48,9 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     "__bh_stopped='' && trap '__bh_stopped=1' TERM",
     `__bh_dir=$BAKEHOUSE_STATE_DIR/${q(`${buildId}/${job.id}`)}`,
     `[ -n "$BAKEHOUSE_STATE_DIR" ] || __bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
+    '__bh_path=$__bh_dir/bin:$PATH',
     `__bh_phase=${q(phase.name)}`,
+    `__bh_runner_folder=\${BAKEHOUSE_RUNNER_FOLDER-}`,
     `__bh_report_begin=${q(reportBeginMarker)}`,
     `__bh_report_end=${q(reportEndMarker)}`,
     '[ -n "$HOME" ] || export HOME=/root',
@@ -65,6 +73,7 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     '{',
     "  trap '__bh_on_exit $?' EXIT",
     "  trap 'trap - EXIT; exit 143' TERM",
+    ...homeCheck,
     '  if [ -f "$__bh_dir/state.sh" ]; then',
     '    . "$__bh_dir/state.sh"',
     '  else',
@@ -86,6 +95,15 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     '',
   ].join('\n');
 }
+
+/** A phase whose runner lost its home (`rm -rf "$HOME"` in a build) fails, saying so. */
+const homeCheck = [
+  '  if [ ! -d "$HOME" ]; then',
+  `    echo "Bakehouse: the runner's home folder $HOME is gone (a command of an" \\`,
+  '      "earlier phase removed it?): phase $__bh_phase cannot run there."',
+  '    exit 70',
+  '  fi',
+];
 
 /** After the report: the job's state folder, and its build's when empty, go. */
 const removeJobState = [
@@ -154,7 +172,7 @@ function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): strin
       ...commands,
       ...internal(
         'remove the clone folder $APPVEYOR_BUILD_FOLDER before the image',
-        'cd -- "$HOME" && rm -rf -- "$APPVEYOR_BUILD_FOLDER"',
+        '__bh_remove_clone_folder',
       ),
     ];
   }
@@ -162,7 +180,7 @@ function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): strin
   if (commands.length > 0) {
     return [
       ...commands,
-      ...internal('cd $APPVEYOR_BUILD_FOLDER', 'cd -- "$APPVEYOR_BUILD_FOLDER"'),
+      ...internal('cd $APPVEYOR_BUILD_FOLDER', '__bh_enter_clone_folder'),
     ];
   }
   const { repositoryUrl, trigger } = context.build;

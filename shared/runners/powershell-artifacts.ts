@@ -9,6 +9,7 @@
 import {
   maxArtifactBytes,
   maxArtifactFileNameLength,
+  maxArtifactSegmentBytes,
   maxArtifactsPerJob,
 } from '../artifacts/names.ts';
 import type { ArtifactSpec } from '../config/plan.ts';
@@ -32,6 +33,13 @@ export const pushArtifactPowershell = `function Push-Artifact {
   $store = Get-Content -Raw -LiteralPath (Join-Path $dir 'artifact-store.json') | ConvertFrom-Json
   if ($fileName.Length -gt $store.maxName) {
     Fail "PushArtifact: '$fileName' is longer than $($store.maxName) characters"
+  }
+  foreach ($segment in $fileName.Split('/')) {
+    $bytes = [Text.Encoding]::UTF8.GetByteCount($segment)
+    if ($bytes -gt $store.maxSegmentBytes) {
+      Fail ("PushArtifact: a segment of '$fileName' is $bytes bytes, over the " +
+        "$($store.maxSegmentBytes) bytes a file system holds in one name")
+    }
   }
   $size = (Get-Item -LiteralPath $file).Length
   if ($size -gt $store.maxBytes) {
@@ -142,6 +150,7 @@ export function artifactStoreJson(upload: ArtifactUpload): string {
     maxBytes: maxArtifactBytes,
     maxCount: maxArtifactsPerJob,
     maxName: maxArtifactFileNameLength,
+    maxSegmentBytes: maxArtifactSegmentBytes,
   });
 }
 

@@ -187,7 +187,18 @@ function __bhPwsh([string] $script) {
   $global:LASTEXITCODE = $status
 }
 function __bhClone([string] $url, [string] $folder, [string] $commit, [string] $depth) {
-  if (Test-Path -LiteralPath $folder) { Remove-Item -Recurse -Force -LiteralPath $folder }
+  if (Test-Path -LiteralPath $folder -PathType Leaf) {
+    Write-Output "The clone folder $folder exists and is not a folder: nothing is cloned there."
+    $global:LASTEXITCODE = 1
+    return
+  }
+  if (Get-ChildItem -Force -LiteralPath $folder -ErrorAction SilentlyContinue | Select-Object -First 1) {
+    Write-Output ("The clone folder $folder already holds files: Bakehouse clones only into a " +
+      'folder that does not exist or is empty, and removes nothing it did not put there ' +
+      "(AppVeyor's git clone fails likewise). Empty it in init, or choose another clone_folder.")
+    $global:LASTEXITCODE = 1
+    return
+  }
   New-Item -ItemType Directory -Force -Path $folder | Out-Null
   Set-Location -LiteralPath $folder
   git init -q .

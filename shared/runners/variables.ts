@@ -25,12 +25,25 @@ export interface SealedVariable {
   readonly ciphertext: string;
 }
 
-/** AppVeyor's home on its Linux images; clone folders written under it map to HOME. */
-const appveyorLinuxHome = '/home/appveyor/';
+/**
+ * How a Linux clone folder may start from HOME: `~/`, AppVeyor's home on its
+ * Linux images, and `$HOME/` or `${HOME}/` (AppVeyor's own
+ * appveyor/build-images config clones into `${HOME}/bake-scripts`).
+ */
+const homePrefixes = [
+  '~/',
+  '/home/appveyor/',
+  '$HOME/',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the shell's spelling of HOME.
+  '${HOME}/',
+];
 
 /**
  * The clone folder of a job (APPVEYOR_BUILD_FOLDER): `clone_folder` when set,
  * else `projects/<repo>` under HOME on Linux and `C:\projects\<repo>` on Windows.
+ * On Linux a folder under one of the {@link homePrefixes}, or relative, is
+ * taken from HOME; any other absolute folder is kept as written (a local
+ * runner refuses it: it lies outside the runner's folder).
  */
 export function buildFolder(job: JobPlan, context: PhaseContext): ScriptVariable {
   const name = 'APPVEYOR_BUILD_FOLDER';
@@ -40,9 +53,9 @@ export function buildFolder(job: JobPlan, context: PhaseContext): ScriptVariable
     return { name, value: folder ?? `C:\\projects\\${slug}` };
   }
   if (folder === undefined) return { name, value: `projects/${slug}`, fromHome: true };
-  if (folder.startsWith('~/')) return { name, value: folder.slice(2), fromHome: true };
-  if (folder.startsWith(appveyorLinuxHome)) {
-    return { name, value: folder.slice(appveyorLinuxHome.length), fromHome: true };
+  const home = homePrefixes.find((prefix) => folder.startsWith(prefix));
+  if (home !== undefined) {
+    return { name, value: folder.slice(home.length), fromHome: true };
   }
 
   return folder.startsWith('/')

@@ -1,5 +1,6 @@
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -11,10 +12,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalImageStore } from '../../local/image-store/store.ts';
 import { LocalRunnerFleet } from '../../local/runner-fleet/fleet.ts';
-import type { PhaseName, ScriptCommand } from '../../shared/config/plan.ts';
+import type { JobPlan, PhaseName, ScriptCommand } from '../../shared/config/plan.ts';
 import type { PhaseResult, ResolvedImage } from '../../shared/ports/runner-fleet.ts';
 import { bashPhaseScript } from '../../shared/runners/bash-script.ts';
-import { command, linuxJob, phaseContext } from '../runners/fixtures.ts';
+import type { PhaseContext } from '../../shared/runners/context.ts';
+import { command, gitRepository, linuxJob, phaseContext } from '../runners/fixtures.ts';
 import { processAlive, processGroupMembers } from './processes.ts';
 
 const ubuntu: ResolvedImage = {
@@ -50,13 +52,21 @@ afterEach(async () => {
   rmSync(stateFolder, { recursive: true, force: true });
 });
 
+/** How a test's phase differs from a 30 s phase of the default job and build. */
+interface PhaseOptions {
+  readonly timeoutSeconds?: number;
+  readonly job?: JobPlan;
+  readonly context?: PhaseContext;
+}
+
 async function runPhase(
   runnerId: string,
   phase: PhaseName,
   commands: ScriptCommand[],
-  timeoutSeconds = 30,
+  options: PhaseOptions = {},
 ): Promise<PhaseResult> {
-  const script = bashPhaseScript(linuxJob(), { name: phase, commands }, phaseContext());
+  const { timeoutSeconds = 30, job = linuxJob(), context = phaseContext() } = options;
+  const script = bashPhaseScript(job, { name: phase, commands }, context);
   await fleet.startPhase({
     buildId: '01JBUILD',
     jobId: '1',
@@ -135,7 +145,9 @@ describe('LocalRunnerFleet', () => {
   it('kills a phase past its timeout and reports it timed out', async () => {
     const runnerId = await fleet.launch(spec);
 
-    const result = await runPhase(runnerId, 'build_script', [command('sleep 30')], 1);
+    const result = await runPhase(runnerId, 'build_script', [command('sleep 30')], {
+      timeoutSeconds: 1,
+    });
 
     expect(result).toMatchObject({ outcome: 'timed-out', exitCode: 124 });
     expect(result.durationMs).toBeLessThan(5000);
@@ -221,6 +233,38 @@ describe('LocalRunnerFleet', () => {
     expect(await broken.findRunners({ buildId: spec.buildId })).toEqual([]);
   });
 
+  it('keeps its own tools when a build empties its PATH: only the build commands fail', async () => {
+    const runnerId = await fleet.launch(spec);
+
+    const emptied = await runPhase(runnerId, 'install', [
+      command('appveyor SetVariable -Name PATH -Value ""'),
+      command('echo still here'),
+    ]);
+    const next = await runPhase(runnerId, 'build_script', [command('ls')]);
+
+    expect(emptied).toMatchObject({ outcome: 'succeeded', variables: { PATH: '' } });
+    expect(next).toMatchObject({ outcome: 'failed', exitCode: 127 });
+    const log = readFileSync(next.logPointer, 'utf8');
+    expect(log).toContain('ls: command not found');
+    expect(log).toContain('Command exited with code 127');
+  });
+
+  it('fails a phase whose home a build removed, saying so, rather than lose the runner', async () => {
+    const runnerId = await fleet.launch(spec);
+    const home = join(fleet.runnerFolder(runnerId), 'home');
+    await runPhase(runnerId, 'build_script', [command('rm -rf "$HOME"')]);
+
+    const result = await runPhase(runnerId, 'on_finish', [command('echo finishing')]);
+
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 70 });
+    const log = readFileSync(result.logPointer, 'utf8');
+    expect(log).toContain(
+      `Bakehouse: the runner's home folder ${home} is gone (a command of an earlier ` +
+        'phase removed it?): phase on_finish cannot run there.',
+    );
+    expect(log).not.toContain('finishing');
+  });
+
   it('reports a phase sent to a runner that is gone as lost', async () => {
     const result = await runPhase('local-gone', 'install', [command('true')]);
 
@@ -251,6 +295,77 @@ describe('LocalRunnerFleet', () => {
     await expect(fleet.launch({ ...spec, image: custom })).rejects.toThrow(
       "Custom image 'widget-tools' cannot be launched: no local image store is configured.",
     );
+  });
+});
+
+describe('LocalRunnerFleet clone folders', () => {
+  /** A folder outside every runner holding a file, and a build of a repository on disk. */
+  function victimAndBuild() {
+    const victim = join(stateFolder, 'victim');
+    mkdirSync(victim);
+    writeFileSync(join(victim, 'keep.txt'), 'precious\n');
+    const origin = gitRepository(stateFolder);
+    const { trigger } = phaseContext().build;
+    const context = phaseContext({
+      repositoryUrl: origin.path,
+      repositoryProvider: 'git',
+      trigger: { ...trigger, commit: { ...trigger.commit, sha: origin.second } },
+    });
+
+    return { victim, context };
+  }
+
+  it.each([
+    ['an absolute', (victim: string) => victim, (victim: string) => victim],
+    [
+      'a relative',
+      () => '../../../victim',
+      (victim: string, home: string) =>
+        `${home}/../../../victim (it resolves to ${victim})`,
+    ],
+  ])(
+    'refuses %s clone folder outside the runner, naming it, and keeps its files',
+    async (_kind, cloneFolder, named) => {
+      const { victim, context } = victimAndBuild();
+      const runnerId = await fleet.launch(spec);
+      const runnerFolder = fleet.runnerFolder(runnerId);
+      const job = linuxJob({ cloneFolder: cloneFolder(victim) });
+
+      const result = await runPhase(runnerId, 'clone', [], { job, context });
+
+      expect(result).toMatchObject({ outcome: 'failed', exitCode: 1 });
+      expect(readFileSync(join(victim, 'keep.txt'), 'utf8')).toBe('precious\n');
+      expect(readFileSync(result.logPointer, 'utf8')).toContain(
+        `The clone folder ${named(victim, join(runnerFolder, 'home'))} is outside ` +
+          `this runner's folder ${runnerFolder}: a local runner runs the build with ` +
+          'your own rights, so it clones only inside its own folder.',
+      );
+    },
+  );
+
+  it("clones an AppVeyor home path such as /home/appveyor/projects/x into the runner's home", async () => {
+    const { context } = victimAndBuild();
+    const runnerId = await fleet.launch(spec);
+    const job = linuxJob({ cloneFolder: '/home/appveyor/projects/x' });
+
+    const result = await runPhase(runnerId, 'clone', [], { job, context });
+
+    const readme = join(fleet.runnerFolder(runnerId), 'projects', 'x', 'README.md');
+    expect(result.outcome).toBe('succeeded');
+    expect(readFileSync(readme, 'utf8')).toBe('second\n');
+  });
+
+  it('refuses to remove a clone folder moved outside the runner before an image', async () => {
+    const { victim } = victimAndBuild();
+    const runnerId = await fleet.launch(spec);
+    await runPhase(runnerId, 'install', [
+      command(`export APPVEYOR_BUILD_FOLDER='${victim}'`),
+    ]);
+
+    const result = await runPhase(runnerId, 'on_image_bake', []);
+
+    expect(result).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    expect(readFileSync(join(victim, 'keep.txt'), 'utf8')).toBe('precious\n');
   });
 });
 

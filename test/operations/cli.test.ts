@@ -125,14 +125,32 @@ describe('bakehouse cancel, rebuild and image operations', () => {
     ]);
   });
 
-  it('image operations with missing arguments exit 2; a lone word is an image name', async () => {
+  it("prints an operation's usage and exits 2 when its arguments are missing", async () => {
     const sent = fakeBackend(404, { message: "image 'delete' not found" });
 
     const short = await runCommand(image, ['delete', 'tools', ...endpoint]);
-    const shown = await runCommand(image, ['delete', ...endpoint]);
+    const alone = await runCommand(image, ['delete', ...endpoint]);
 
     expect(short.code).toBe(2);
-    expect(shown.code).toBe(1);
+    expect(alone).toMatchObject({ code: 2, stdout: '' });
+    expect(alone.stderr).toMatch(
+      /^bakehouse image delete: wrong arguments\nUsage: bakehouse image rollback <name>/,
+    );
+    expect(alone.stderr).toContain('with bakehouse image -- <name>.');
+    expect(sent).toEqual([]);
+  });
+
+  it('shows an image named like an operation when the name follows --', async () => {
+    const sent = fakeBackend(200, {
+      name: 'delete',
+      versions: [],
+      updatedAt: '2026-12-03T10:00:00Z',
+    });
+
+    const run = await runCommand(image, [...endpoint, '--', 'delete']);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Image delete: current none\n/);
     expect(sent.map((s) => new URL(s.url).pathname)).toEqual(['/api/images/delete']);
   });
 

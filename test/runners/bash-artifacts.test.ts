@@ -112,6 +112,33 @@ describe('appveyor PushArtifact on a bash runner', () => {
     expect(existsSync(join(store, '..', 'escape.txt'))).toBe(false);
   });
 
+  it('stores a file name whose segment is 255 bytes and refuses one of 256', () => {
+    const { store, context } = runnerWithStore();
+    cloneFolderWith({ 'a.txt': 'a' });
+    const longest = `dist/${'a'.repeat(255)}`;
+    const tooLong = `dist/${'é'.repeat(128)}`;
+
+    const run = runPhase(
+      runner,
+      linuxJob(),
+      'after_build',
+      [
+        inClone,
+        command(`appveyor PushArtifact a.txt -FileName ${longest}`),
+        command(`appveyor PushArtifact a.txt -FileName ${tooLong}`),
+      ],
+      context,
+    );
+
+    expect(run.report.artifacts?.map((a) => a.fileName)).toEqual([longest]);
+    expect(readFileSync(join(store, longest), 'utf8')).toBe('a');
+    expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 2 });
+    expect(run.output).toContain(
+      `PushArtifact: a segment of '${tooLong}' is 256 bytes, over the 255 bytes ` +
+        'a file system holds in one name',
+    );
+  });
+
   it('refuses the 101st file name of a job, and lets a known one be pushed again', () => {
     const { context } = runnerWithStore();
     cloneFolderWith({ 'a.txt': 'a' });
@@ -236,6 +263,22 @@ describe('the artifacts: section on a bash runner', () => {
 
     expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 1 });
     expect(run.report.artifacts).toBeUndefined();
+  });
+
+  it('collects with its own tools after a build emptied its PATH', () => {
+    const { store, context } = runnerWithStore();
+    cloneFolderWith({ 'out.bin': 'x', 'site/index.html': '<html>' });
+    const job = linuxJob({ artifacts: [{ path: 'out.bin' }, { path: 'site' }] });
+    const emptyPath = command('appveyor SetVariable -Name PATH -Value ""');
+
+    const run = runPhase(runner, job, 'after_test', [emptyPath], context);
+
+    expect(run.report.outcome).toBe('succeeded');
+    expect(run.report.artifacts?.map((a) => a.fileName)).toEqual([
+      'out.bin',
+      'site.tar.gz',
+    ]);
+    expect(readFileSync(join(store, 'out.bin'), 'utf8')).toBe('x');
   });
 
   it('collects only in after_test', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { noKeyDecryption } from '../../shared/runners/decryption.ts';
@@ -15,6 +15,18 @@ import {
 } from './fixtures.ts';
 
 let runner: TempRunner;
+
+/** A build of a repository on disk, at its second commit. */
+function cloneContextOf(origin: ReturnType<typeof gitRepository>) {
+  const { trigger } = phaseContext().build;
+
+  return phaseContext({
+    repositoryUrl: origin.path,
+    repositoryProvider: 'git',
+    trigger: { ...trigger, commit: { ...trigger.commit, sha: origin.second } },
+  });
+}
+
 afterEach(() => rmSync(runner.root, { recursive: true, force: true }));
 
 describe('bashPhaseScript, run by bash', () => {
@@ -383,5 +395,51 @@ describe('bashPhaseScript, run by bash', () => {
     );
 
     expect(next.output).toContain(`${runner.home}/projects/widget\nfirst\n1\n`);
+  });
+
+  it('refuses to clone over files already in the clone folder, and removes none', () => {
+    runner = tempRunner();
+    const origin = gitRepository(runner.root);
+    const context = cloneContextOf(origin);
+    const folder = join(runner.home, 'projects', 'widget');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '.keep'), 'precious\n');
+
+    const run = runPhase(runner, linuxJob(), 'clone', [], context);
+
+    expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 1 });
+    expect(readFileSync(join(folder, '.keep'), 'utf8')).toBe('precious\n');
+    expect(existsSync(join(folder, 'README.md'))).toBe(false);
+    expect(run.output).toContain(
+      `The clone folder ${folder} already holds files: Bakehouse clones only into a ` +
+        'folder that does not exist or is empty, and removes nothing it did not put there',
+    );
+  });
+
+  it('clones into a clone folder that exists and is empty', () => {
+    runner = tempRunner();
+    const origin = gitRepository(runner.root);
+    const folder = join(runner.home, 'projects', 'widget');
+    mkdirSync(folder, { recursive: true });
+
+    const run = runPhase(runner, linuxJob(), 'clone', [], cloneContextOf(origin));
+
+    expect(run.report.outcome).toBe('succeeded');
+    expect(readFileSync(join(folder, 'README.md'), 'utf8')).toBe('second\n');
+  });
+
+  it.each([
+    '$HOME/bake-scripts',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: as appveyor/build-images writes it.
+    '${HOME}/bake-scripts',
+  ])('takes the clone folder %s from the runner home', (cloneFolder) => {
+    runner = tempRunner();
+    const job = linuxJob({ cloneFolder });
+
+    const run = runPhase(runner, job, 'init', [
+      command('echo "[$APPVEYOR_BUILD_FOLDER]"'),
+    ]);
+
+    expect(run.output).toContain(`[${runner.home}/bake-scripts]`);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { newEvent } from '../../shared/events/catalogue.ts';
@@ -5,7 +6,7 @@ import { IdempotencyInProgressError } from '../../shared/events/errors.ts';
 import { acceptDelivery } from '../../shared/intake/accept-delivery.ts';
 import type { WebhookRequest } from '../../shared/intake/delivery.ts';
 import { RecordingOrchestrator } from '../support/recording-orchestrator.ts';
-import { memoryIntake, signedRequest, testSecret } from './support.ts';
+import { memoryIntake, signedBytes, signedRequest, testSecret } from './support.ts';
 
 const push = {
   ref: 'refs/heads/main',
@@ -111,6 +112,40 @@ describe('acceptDelivery', () => {
     expect(input).toMatchObject({ sha: push.head_commit.id });
   });
 
+  it('warns with both payload hashes, never the payloads, when a delivery id is reused', async () => {
+    const { deps, log } = memoryIntake();
+    const first = await signedRequest('push', push, 'd-7');
+    const other = { ...push, head_commit: { ...push.head_commit, message: 'Other' } };
+    const reused = await signedRequest('push', other, 'd-7');
+
+    const answer = await acceptDelivery(first, deps);
+    const again = await acceptDelivery(reused, deps);
+
+    const sha = (r: WebhookRequest) => createHash('sha256').update(r.body).digest('hex');
+    const warning = log.lines.find((l) => l.message.includes('reused'));
+    expect(again).toEqual(answer);
+    expect(warning?.attributes).toEqual({
+      deliveryId: 'd-7',
+      buildId: answer.body.buildId,
+      firstPayloadSha256: sha(first),
+      payloadSha256: sha(reused),
+    });
+    expect(JSON.stringify(log.lines)).not.toContain('Other');
+  });
+
+  it('does not warn about a redelivery of the same body', async () => {
+    const { deps, log } = memoryIntake();
+    const request = await signedRequest('push', push, 'd-8');
+
+    await acceptDelivery(request, deps);
+    await acceptDelivery(request, deps);
+
+    expect(log.lines.map((l) => l.message)).toEqual([
+      'build requested',
+      'delivery is a redelivery',
+    ]);
+  });
+
   it('starts nothing for a redelivery of a build its execution has moved on', async () => {
     const { deps, store } = memoryIntake();
     const request = await signedRequest('push', push, 'd-6');
@@ -201,6 +236,39 @@ describe('acceptDelivery', () => {
       statusCode: 400,
       body: { message: 'the body is not JSON' },
     });
+  });
+
+  it('answers 400 for a correctly signed body that is not UTF-8', async () => {
+    const { deps, store } = memoryIntake();
+    const latin1 = Buffer.from('{"zen":"Caf\xe9"}', 'latin1');
+
+    const answer = await acceptDelivery(signedBytes('ping', latin1), deps);
+
+    expect(answer).toEqual({
+      statusCode: 400,
+      body: { message: 'the body is not UTF-8' },
+    });
+    expect(store.events).toEqual([]);
+  });
+
+  it('answers 400 for a correctly signed empty body', async () => {
+    const { deps } = memoryIntake();
+
+    const answer = await acceptDelivery(signedBytes('push', new Uint8Array()), deps);
+
+    expect(answer).toEqual({ statusCode: 400, body: { message: 'the body is empty' } });
+  });
+
+  it('answers 401 for a body that is not UTF-8 signed over other bytes', async () => {
+    const { deps } = memoryIntake();
+    const signed = signedBytes('ping', Buffer.from([0x7b, 0xff, 0x7d]));
+
+    const answer = await acceptDelivery(
+      { ...signed, body: Buffer.from([0x7b, 0xfe, 0x7d]) },
+      deps,
+    );
+
+    expect(answer.statusCode).toBe(401);
   });
 
   it('answers 415 for a form-encoded delivery', async () => {

@@ -17,6 +17,13 @@ const push = (n: number) => ({
   },
 });
 
+const longPaths = (count: number) =>
+  Array.from({ length: count }, (_, i) => `${i}/${'p'.repeat(1_000)}`);
+const named = (fullName: string) => ({
+  ...push(11),
+  repository: { full_name: fullName },
+});
+
 async function post(
   server: LocalHttpServer,
   event: string,
@@ -50,7 +57,7 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
   beforeAll(async () => {
     client = localClient();
     intake = await localIntake(client, 'webhook-http');
-    server = await startHttpServer({ routes: { 'POST /webhook': intake.route } });
+    server = await startHttpServer({ routes: intake.routes });
   });
   afterAll(async () => {
     await server.stop();
@@ -122,9 +129,42 @@ describe('intake through the local HTTP server on DynamoDB Local', () => {
     expect(other.status).toBe(404);
   });
 
+  it('answers GET /webhook with 405 and Allow: POST', async () => {
+    const answer = await fetch(`${server.url}/webhook`);
+
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('POST');
+  });
+
+  it.each([
+    ['a 600 KB commit message', { message: 'm'.repeat(600_000) }],
+    ['499 added paths of 1,000 characters', { added: longPaths(499) }],
+  ])('records a push with %s on DynamoDB Local, never a 5xx', async (_, commit) => {
+    const { head_commit, ...rest } = push(9);
+    const payload = { ...rest, head_commit: { ...head_commit, ...commit } };
+
+    const answer = await post(server, 'push', payload, randomUUID());
+
+    expect(answer.status).toBe(202);
+    expect(answer.body.buildId).toBeDefined();
+  });
+
+  it.each([
+    ['a delivery id of 3,000 characters', push(10), 'd'.repeat(3_000)],
+    ['a repository of 3,000 characters', named(`${'x'.repeat(3_000)}/y`), randomUUID()],
+    ['the repository ../..', named('../..'), randomUUID()],
+  ])('answers 400 for %s and records nothing', async (_, payload, id) => {
+    const before = (await builds(intake)).length;
+
+    const answer = await post(server, 'push', payload, id);
+
+    expect(answer.status).toBe(400);
+    expect((await builds(intake)).length).toBe(before);
+  });
+
   it('answers 413 for a body over the server limit', async () => {
     const small = await startHttpServer({
-      routes: { 'POST /webhook': intake.route },
+      routes: intake.routes,
       maxBodyBytes: 1_000,
     });
 

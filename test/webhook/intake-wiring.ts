@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Route } from '../../local/http-server.ts';
-import { intakeRoute } from '../../local/intake-route.ts';
+import { intakeRoute, intakeRoutes } from '../../local/intake-route.ts';
 import { LocalOrchestrator } from '../../local/orchestrator.ts';
 import { LocalTaskCallbacks } from '../../local/task-callbacks.ts';
 import type { DynamoDbEventStore } from '../../shared/events/dynamodb-event-store.ts';
@@ -12,6 +12,8 @@ import { testSecret } from './support.ts';
 /** Intake on fresh DynamoDB Local tables, with its store and orchestrator exposed. */
 export interface LocalIntake {
   readonly route: Route;
+  /** {@link LocalIntake.route} under every method of `/webhook`, as the backend mounts it. */
+  readonly routes: Readonly<Record<string, Route>>;
   readonly store: DynamoDbEventStore;
   /** Intake's calls, handed on to {@link LocalIntake.executions}. */
   readonly orchestrator: RecordingOrchestrator;
@@ -46,5 +48,5 @@ export async function localIntake(
     new Logger({ serviceName: 'bakehouse-webhook-test', logLevel: 'SILENT' }),
   );
 
-  return { route, store, orchestrator, executions };
+  return { route, routes: intakeRoutes(route), store, orchestrator, executions };
 }

@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
+import { planCommit } from '../../shared/events/commit-plan.ts';
 import type {
   Commit,
   CommitOutcome,
@@ -33,12 +34,38 @@ export async function signedRequest(
   };
 }
 
-/** An event store in memory, enough for intake's single-stream commits. */
+/**
+ * A delivery whose exact bytes are `body`, signed with {@link testSecret} over
+ * those bytes (the library signs strings only), for bodies that are not UTF-8.
+ */
+export function signedBytes(
+  event: string,
+  body: Uint8Array,
+  deliveryId: string = randomUUID(),
+): WebhookRequest {
+  const hmac = createHmac('sha256', testSecret).update(body).digest('hex');
+
+  return {
+    headers: {
+      'x-github-event': event,
+      'x-github-delivery': deliveryId,
+      'x-hub-signature-256': `sha256=${hmac}`,
+      'content-type': 'application/json',
+    },
+    body,
+  };
+}
+
+/**
+ * An event store in memory, enough for intake's single-stream commits. It
+ * checks each commit against DynamoDB's limits as the real store does.
+ */
 export class MemoryEventStore implements VersionedEventStore {
   readonly events: StoredEvent[] = [];
   readonly #results = new Map<string, Readonly<Record<string, unknown>>>();
 
   async commit(commit: Commit): Promise<CommitOutcome> {
+    planCommit(commit, new Date().toISOString());
     const key = commit.idempotencyKey;
     const first = key === undefined ? undefined : this.#results.get(key);
     if (first) return { duplicate: true, result: first };

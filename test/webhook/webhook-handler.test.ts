@@ -46,6 +46,25 @@ describe('the webhook Lambda handler', () => {
     },
   );
 
+  it.each(['GET', 'PUT', 'DELETE', 'HEAD'])(
+    'answers %s with 405 and Allow: POST, as a Function URL passes every method',
+    async (method) => {
+      const { deps, orchestrator } = memoryIntake();
+      const event = await functionUrlEvent(false);
+
+      const result = await webhookHandler(() => deps, silent)(
+        { ...event, requestContext: { http: { method } } } as APIGatewayProxyEventV2,
+        context,
+      );
+
+      expect(result).toMatchObject({ statusCode: 405, headers: { allow: 'POST' } });
+      expect(JSON.parse(String(result.body)).message).toBe(
+        `method ${method} is not allowed: GitHub delivers webhooks with POST`,
+      );
+      expect(orchestrator.calls).toBe(0);
+    },
+  );
+
   it('lower-cases header names', async () => {
     const request = webhookRequest(await functionUrlEvent(false));
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { sign } from '@octokit/webhooks-methods';
 import { describe, expect, it } from 'vitest';
 import { WebhookSecrets } from '../../shared/intake/webhook-secrets.ts';
@@ -5,7 +6,7 @@ import type { SecretVersions } from '../../shared/ports/source-host.ts';
 
 const vector = {
   secret: "It's a Secret to Everybody",
-  payload: 'Hello, World!',
+  payload: Buffer.from('Hello, World!'),
   signature: 'sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17',
 };
 
@@ -26,6 +27,13 @@ function rotatingSource(initial: SecretVersions) {
 const flip = (text: string, at: number): string =>
   text.slice(0, at) + String.fromCharCode(text.charCodeAt(at) ^ 1) + text.slice(at + 1);
 
+const flipByte = (bytes: Buffer, at: number): Buffer => {
+  const copy = Buffer.from(bytes);
+  copy[at] = (copy[at] ?? 0) ^ 1;
+
+  return copy;
+};
+
 describe('WebhookSecrets', () => {
   it("verifies GitHub's published test vector", async () => {
     const secrets = new WebhookSecrets(rotatingSource({ current: vector.secret }));
@@ -38,7 +46,7 @@ describe('WebhookSecrets', () => {
     async (at) => {
       const secrets = new WebhookSecrets(rotatingSource({ current: vector.secret }));
 
-      expect(await secrets.verify(flip(vector.payload, at), vector.signature)).toBe(
+      expect(await secrets.verify(flipByte(vector.payload, at), vector.signature)).toBe(
         false,
       );
     },
@@ -66,6 +74,26 @@ describe('WebhookSecrets', () => {
     expect(await secrets.verify(vector.payload, signature)).toBe(false);
   });
 
+  it.each([
+    ['not UTF-8', Buffer.from([0xff, 0xfe, 0x00, 0x7b])],
+    ['empty', Buffer.alloc(0)],
+  ])('verifies the exact bytes of a body that is %s', async (_, body) => {
+    const secrets = new WebhookSecrets(rotatingSource({ current: vector.secret }));
+    const hmac = createHmac('sha256', vector.secret).update(body).digest('hex');
+
+    expect(await secrets.verify(body, `sha256=${hmac}`)).toBe(true);
+    expect(await secrets.verify(Buffer.from('x'), `sha256=${hmac}`)).toBe(false);
+  });
+
+  it('agrees with @octokit/webhooks-methods on UTF-8 bodies', async () => {
+    const secrets = new WebhookSecrets(rotatingSource({ current: vector.secret }));
+    const text = '{"zen":"Ünïcödé 😀 is fine"}';
+
+    const signature = await sign(vector.secret, text);
+
+    expect(await secrets.verify(Buffer.from(text), signature)).toBe(true);
+  });
+
   it('accepts the previous secret during a rotation', async () => {
     const source = rotatingSource({ current: 'new-secret', previous: vector.secret });
     const secrets = new WebhookSecrets(source);
@@ -85,7 +113,7 @@ describe('WebhookSecrets', () => {
     const early = await secrets.verify(vector.payload, vector.signature);
     clock = 60_000;
     const late = await secrets.verify(vector.payload, vector.signature);
-    const forged = await sign('not-the-secret', vector.payload);
+    const forged = await sign('not-the-secret', vector.payload.toString());
     await secrets.verify(vector.payload, forged);
 
     expect([early, late]).toEqual([false, true]);

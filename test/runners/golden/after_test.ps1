@@ -73,6 +73,13 @@ function Push-Artifact {
   if ($fileName.Length -gt $store.maxName) {
     Fail "PushArtifact: ''$fileName'' is longer than $($store.maxName) characters"
   }
+  foreach ($segment in $fileName.Split(''/'')) {
+    $bytes = [Text.Encoding]::UTF8.GetByteCount($segment)
+    if ($bytes -gt $store.maxSegmentBytes) {
+      Fail ("PushArtifact: a segment of ''$fileName'' is $bytes bytes, over the " +
+        "$($store.maxSegmentBytes) bytes a file system holds in one name")
+    }
+  }
   $size = (Get-Item -LiteralPath $file).Length
   if ($size -gt $store.maxBytes) {
     Fail "PushArtifact: ''$path'' is $size bytes, over the limit of $($store.maxBytes)"
@@ -147,7 +154,7 @@ switch ($verb.ToLower()) {
 $__bhLauncher = Join-Path $__bhDir 'bin\appveyor.cmd'
 Set-Content -LiteralPath $__bhLauncher -Value '@powershell -NoProfile -ExecutionPolicy Bypass -File "%~dp0appveyor.ps1" %*' -Encoding Ascii
 $__bhStore = Join-Path $__bhDir 'artifact-store.json'
-Set-Content -LiteralPath $__bhStore -Value '{"kind":"post","url":"https://artifacts.s3.us-east-1.amazonaws.com/","fields":{"bucket":"artifacts","Policy":"eyJwb2xpY3kiOiJ0ZXN0In0="},"keyPrefix":"artifacts/01JBUILD/1/","maxBytes":1073741824,"maxCount":100,"maxName":500}'
+Set-Content -LiteralPath $__bhStore -Value '{"kind":"post","url":"https://artifacts.s3.us-east-1.amazonaws.com/","fields":{"bucket":"artifacts","Policy":"eyJwb2xpY3kiOiJ0ZXN0In0="},"keyPrefix":"artifacts/01JBUILD/1/","maxBytes":1073741824,"maxCount":100,"maxName":500,"maxSegmentBytes":255}'
 function __bhMask([string] $text) {
   foreach ($secret in $__bhSecrets) { $text = $text.Replace($secret, '***') }
   $text
@@ -272,7 +279,18 @@ function __bhPwsh([string] $script) {
   $global:LASTEXITCODE = $status
 }
 function __bhClone([string] $url, [string] $folder, [string] $commit, [string] $depth) {
-  if (Test-Path -LiteralPath $folder) { Remove-Item -Recurse -Force -LiteralPath $folder }
+  if (Test-Path -LiteralPath $folder -PathType Leaf) {
+    Write-Output "The clone folder $folder exists and is not a folder: nothing is cloned there."
+    $global:LASTEXITCODE = 1
+    return
+  }
+  if (Get-ChildItem -Force -LiteralPath $folder -ErrorAction SilentlyContinue | Select-Object -First 1) {
+    Write-Output ("The clone folder $folder already holds files: Bakehouse clones only into a " +
+      'folder that does not exist or is empty, and removes nothing it did not put there ' +
+      "(AppVeyor's git clone fails likewise). Empty it in init, or choose another clone_folder.")
+    $global:LASTEXITCODE = 1
+    return
+  }
   New-Item -ItemType Directory -Force -Path $folder | Out-Null
   Set-Location -LiteralPath $folder
   git init -q .
