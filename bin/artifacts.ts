@@ -8,6 +8,7 @@ import type { ReadableStream } from 'node:stream/web';
 import type { ArtifactListAnswer } from '../shared/api/artifacts.ts';
 import { artifactFileNameProblem } from '../shared/artifacts/names.ts';
 import type { ArtifactView } from '../shared/views/build-view.ts';
+import { buildViewBudget } from '../shared/views/build-view.ts';
 import { artifactLocation, artifactsAnswer } from './answers.ts';
 import { type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
@@ -132,9 +133,13 @@ function select(
 }
 
 function listing(list: ArtifactListAnswer, selected: readonly JobArtifact[]): string {
-  if (selected.length === 0) return nothing(list.buildId);
+  const notListed = list.jobs.reduce((sum, j) => sum + (j.notListed ?? 0), 0);
+  const more = notListed
+    ? `(${notListed} more artifacts are stored but not listed: a build lists ${buildViewBudget.artifacts})\n`
+    : '';
+  if (selected.length === 0) return nothing(list.buildId) + more;
 
-  return table(
+  return `${table(
     ['JOB', 'FILE', 'NAME', 'TYPE', 'SIZE', 'PUSHED'],
     selected.map((a) => [
       a.jobId,
@@ -144,7 +149,7 @@ function listing(list: ArtifactListAnswer, selected: readonly JobArtifact[]): st
       size(a.size),
       time(a.pushedAt),
     ]),
-  );
+  )}${more}`;
 }
 
 function nothing(buildId: string, jobId?: string): string {

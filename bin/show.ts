@@ -84,6 +84,9 @@ export function describeBuild(build: BuildView): string {
     const job = message.jobId ? ` job ${message.jobId}` : '';
     lines.push(`  ${message.level}${job}: ${message.message}`);
   }
+  if (build.messagesNotShown) {
+    lines.push(`  (${build.messagesNotShown} more messages are in the build's events)`);
+  }
 
   return `${[...lines, ...build.jobs.flatMap(describeJob)].join('\n')}\n`;
 }

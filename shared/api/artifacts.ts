@@ -11,6 +11,8 @@ export interface ArtifactListAnswer {
     readonly jobId: string;
     readonly name: string;
     readonly artifacts: readonly ArtifactView[];
+    /** Artifacts pushed past the build view's budget: stored, not listed. */
+    readonly notListed?: number;
   }[];
 }
 
@@ -22,6 +24,7 @@ export function listArtifacts(build: BuildView): ArtifactListAnswer {
       jobId: job.jobId,
       name: job.name,
       artifacts: job.artifacts ?? [],
+      ...(job.artifactsNotListed && { notListed: job.artifactsNotListed }),
     })),
   };
 }

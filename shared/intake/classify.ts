@@ -1,10 +1,6 @@
 import type { BuildEventData } from '../events/catalogue/build-events.ts';
-import {
-  cutToBytes,
-  keptChangedFiles,
-  keptCommitMessage,
-  maxAuthorBytes,
-} from './limits.ts';
+import { cutToBytes } from '../text/bytes.ts';
+import { keptChangedFiles, keptCommitMessage, maxAuthorBytes } from './limits.ts';
 import {
   parsePayload,
   pullRequestEnvelope,

@@ -5,6 +5,7 @@
  * author names, changed paths) is kept within a budget, so BuildRequested
  * stays far below DynamoDB's 400 KB item whatever GitHub sends (up to 25 MB).
  */
+import { cutToBytes } from '../text/bytes.ts';
 
 /**
  * An `X-GitHub-Delivery` id: GitHub sends a GUID; intake takes 1–100
@@ -92,17 +93,6 @@ export const maxChangedPathBytes = 4096;
 
 /** The most bytes of changed paths one build request carries, all paths together. */
 export const maxChangedFilesBytes = 100 * 1024;
-
-/** `text` cut to at most `maxBytes` of UTF-8, never inside a character. */
-export function cutToBytes(text: string, maxBytes: number): string {
-  const bytes = Buffer.from(text);
-  if (bytes.length <= maxBytes) return text;
-  let end = maxBytes;
-  // Back off continuation bytes (10xxxxxx) to the start of a character.
-  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
-
-  return bytes.subarray(0, end).toString('utf8');
-}
 
 /**
  * A commit message within {@link maxCommitMessageBytes}; a longer one is cut

@@ -5,6 +5,7 @@ import { newEvent } from '../events/catalogue.ts';
 import { maxTransactionItems } from '../events/commit-plan.ts';
 import type { EventStore } from '../events/store.ts';
 import type { BuildMessage, PhaseResult } from '../ports/runner-fleet.ts';
+import { keptText } from '../text/bytes.ts';
 import { type BuildEvents, decideOnBuild } from './build-decision.ts';
 import { allOf, type BuildView, readBuild } from './build-stream.ts';
 import { pushedArtifactEvents } from './pushed-artifacts.ts';
@@ -20,6 +21,13 @@ export const phaseEventsPerCommit = maxTransactionItems - 2;
  * transaction's 4 MB, which leaves room for each item's keys and attributes.
  */
 export const phaseBytesPerCommit = 2 * 1024 * 1024;
+
+/**
+ * The most of one message a script adds (`appveyor AddMessage`) that is
+ * recorded, in UTF-8 bytes; a longer one is cut, saying so. The phase's log
+ * holds whatever the script printed.
+ */
+export const maxScriptMessageBytes = 4 * 1024;
 
 /**
  * Records a phase's result: the variables it set, the messages it added and
@@ -119,7 +127,11 @@ function phaseEvents(result: PhaseResult): BuildEvents {
       }),
     ),
     ...result.messages.map((m) =>
-      newEvent('MessageAdded', { jobId, level: levels[m.category], message: m.message }),
+      newEvent('MessageAdded', {
+        jobId,
+        level: levels[m.category],
+        message: keptText(m.message, maxScriptMessageBytes),
+      }),
     ),
     ...pushedArtifactEvents(result),
     newEvent('PhaseFinished', {

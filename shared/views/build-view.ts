@@ -11,6 +11,7 @@ import type {
   KnownEventOf,
   PhaseOutcome,
 } from '../events/catalogue.ts';
+import { keptText } from '../text/bytes.ts';
 
 /** A phase of a job as the view shows it. */
 export interface PhaseView {
@@ -45,8 +46,12 @@ export interface JobView {
   phases: PhaseView[];
   /** Names of variables scripts set; values are never kept. */
   variables: string[];
+  /** Variables set past the build view's budget: in the events, not listed. */
+  variablesNotListed?: number;
   /** Artifacts the job pushed, by file name; absent until it pushes one. */
   artifacts?: ArtifactView[];
+  /** Artifacts pushed past the build view's budget: stored, not listed. */
+  artifactsNotListed?: number;
   bake?: {
     imageName?: string;
     status: 'baking' | 'baked' | 'failed';
@@ -88,10 +93,27 @@ export interface BuildView {
   durationMs?: number;
   jobs: JobView[];
   messages: { jobId?: string; level: string; message: string; at: string }[];
+  /** Messages past the view's budget: they are in the events, not here. */
+  messagesNotShown?: number;
 }
 
-/** Messages kept per build; more are counted in the log, not the view. */
-export const maxBuildMessages = 100;
+/**
+ * What one build's view holds, so its item stays far below DynamoDB's
+ * 400 KB however much a build reports; what is past a budget stays in the
+ * build's events (and its phase logs) and is counted in the view.
+ */
+export const buildViewBudget = {
+  /** Messages per build. */
+  messages: 100,
+  /** UTF-8 bytes of one message; a longer one is cut, saying so. */
+  messageBytes: 1024,
+  /** Artifacts listed per build, all jobs together. */
+  artifacts: 500,
+  /** Variable names listed per job. */
+  variables: 100,
+  /** UTF-8 bytes of one variable name. */
+  variableNameBytes: 128,
+} as const;
 
 /** Applies one event of a build stream; events before BuildRequested are ignored. */
 export function applyBuildEvent(
@@ -144,18 +166,26 @@ export function applyBuildEvent(
       break;
     }
     case 'VariableSet': {
-      const variables = job(state, event.data.jobId).variables;
-      if (!variables.includes(event.data.name)) variables.push(event.data.name);
+      const jobView = job(state, event.data.jobId);
+      const { variables } = jobView;
+      const name = keptText(event.data.name, buildViewBudget.variableNameBytes);
+      if (variables.includes(name)) break;
+      if (variables.length < buildViewBudget.variables) variables.push(name);
+      else jobView.variablesNotListed = (jobView.variablesNotListed ?? 0) + 1;
       break;
     }
     case 'ArtifactPushed':
-      pushArtifact(job(state, event.data.jobId), event.data, at);
+      pushArtifact(state, job(state, event.data.jobId), event.data, at);
       break;
-    case 'MessageAdded':
-      if (state.messages.length < maxBuildMessages) {
-        state.messages.push({ ...event.data, at });
+    case 'MessageAdded': {
+      if (state.messages.length >= buildViewBudget.messages) {
+        state.messagesNotShown = (state.messagesNotShown ?? 0) + 1;
+        break;
       }
+      const message = keptText(event.data.message, buildViewBudget.messageBytes);
+      state.messages.push({ ...event.data, message, at });
       break;
+    }
     case 'BakeStarted':
       job(state, event.data.jobId).bake = {
         imageName: event.data.imageName,
@@ -247,8 +277,12 @@ function job(state: BuildView, jobId: string): JobView {
   return view;
 }
 
-/** Adds an artifact to the job; a push of a file name already there replaces it. */
+/**
+ * Adds an artifact to the job; a push of a file name already there replaces
+ * it. Past the build's budget a new file name is counted, not listed.
+ */
 function pushArtifact(
+  build: BuildView,
   view: JobView,
   data: KnownEventOf<'ArtifactPushed'>['data'],
   pushedAt: string,
@@ -265,8 +299,13 @@ function pushArtifact(
   view.artifacts ??= [];
   const artifacts = view.artifacts;
   const index = artifacts.findIndex((a) => a.fileName === fileName);
-  if (index < 0) artifacts.push(artifact);
-  else artifacts[index] = artifact;
+  if (index >= 0) {
+    artifacts[index] = artifact;
+    return;
+  }
+  const listed = build.jobs.reduce((sum, j) => sum + (j.artifacts?.length ?? 0), 0);
+  if (listed < buildViewBudget.artifacts) artifacts.push(artifact);
+  else view.artifactsNotListed = (view.artifactsNotListed ?? 0) + 1;
 }
 
 function elapsed(from: string | undefined, to: string): number | undefined {

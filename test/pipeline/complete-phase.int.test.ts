@@ -83,6 +83,31 @@ describe("recording a phase's result, on DynamoDB Local", () => {
     ]);
   });
 
+  it('records a 100 KB AddMessage cut to 4 KB, saying so', async () => {
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const message = 'y'.repeat(100 * 1024);
+
+    await completePhase(
+      buildScriptResult(buildId, { messages: [{ category: 'Warning', message }] }),
+      deps,
+    );
+
+    const events = await tables.store.read(`build-${buildId}`);
+    const added = events.filter((e) => e.type === 'MessageAdded').at(-1);
+    expect(added?.data).toMatchObject({
+      jobId: '1',
+      message: `${'y'.repeat(4096)}… [Bakehouse kept the first 4096 of 102400 bytes]`,
+    });
+    expect(deps.callbacks.calls).toEqual([
+      expect.objectContaining({
+        token: `${buildId}/1/build_script`,
+        output: expect.anything(),
+      }),
+    ]);
+  });
+
   it('fails the task, saying why, when the result cannot be recorded', async () => {
     const deps = pipelineDeps(tables, config);
     const buildId = await requestBuild(tables.store);

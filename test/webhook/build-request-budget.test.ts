@@ -4,12 +4,12 @@ import type { BuildEventData } from '../../shared/events/catalogue/build-events.
 import { EventTooLargeError } from '../../shared/events/errors.ts';
 import { acceptDelivery } from '../../shared/intake/accept-delivery.ts';
 import {
-  cutToBytes,
   maxAuthorBytes,
   maxChangedPathBytes,
   maxCommitMessageBytes,
   maxRefBytes,
 } from '../../shared/intake/limits.ts';
+import { cutToBytes } from '../../shared/text/bytes.ts';
 import { type MemoryEventStore, memoryIntake, signedRequest } from './support.ts';
 
 /** The BuildRequested the store holds, if any. */
