@@ -54,6 +54,9 @@ export function applyImageEvent(
       break;
     case 'ImageVersionDeleted':
       setStatus(state, event.data.version, 'deleted');
+      // A forced delete of the current version leaves none current unless
+      // ImageRolledBack, which follows it, names the successor.
+      if (state.currentVersion === event.data.version) delete state.currentVersion;
       break;
     default:
       return state;
