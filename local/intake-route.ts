@@ -8,7 +8,9 @@ import { functionUrlRoute, type Route } from './http-server.ts';
  * The webhook Lambda's own handler as a local route, wired to DynamoDB Local
  * and a local orchestrator; the logger gets both the handler's and the
  * decisions' lines. Mount it for every method ({@link intakeRoutes}): the
- * handler answers all but POST with 405, as behind a Function URL.
+ * handler answers all but POST with 405, as behind a Function URL. One
+ * process takes every delivery here, so its event store groups the commits
+ * that arrive together (DynamoDB Local runs one transaction at a time).
  */
 export function intakeRoute(
   wiring: Omit<IntakeWiring, 'log'>,
@@ -17,7 +19,10 @@ export function intakeRoute(
   // A child of its own: the handler adds the Lambda context to its logger,
   // which must not stick to the lines of the rest of the backend.
   const own = logger.createChild();
-  const handler = webhookHandler(() => dynamoDbIntakeDeps({ ...wiring, log: own }), own);
+  const handler = webhookHandler(
+    () => dynamoDbIntakeDeps({ groupCommits: { inFlight: 1 }, ...wiring, log: own }),
+    own,
+  );
 
   return functionUrlRoute(handler, 'bakehouse-webhook');
 }

@@ -1,5 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbEventStore } from '../events/dynamodb-event-store.ts';
+import {
+  DynamoDbEventStore,
+  type DynamoDbEventStoreOptions,
+} from '../events/dynamodb-event-store.ts';
 import type { IntakeDeps } from '../intake/accept-delivery.ts';
 import type { DecisionLog } from '../intake/delivery.ts';
 import { WebhookSecrets } from '../intake/webhook-secrets.ts';
@@ -16,6 +19,8 @@ export interface IntakeWiring {
   readonly log: DecisionLog;
   /** Default: intake's own limit. */
   readonly maxBodyBytes?: number;
+  /** Group commit in the event store; off by default (see the store's option). */
+  readonly groupCommits?: DynamoDbEventStoreOptions['groupCommits'];
 }
 
 /**
@@ -29,6 +34,7 @@ export function dynamoDbIntakeDeps(wiring: IntakeWiring): IntakeDeps {
     store: new DynamoDbEventStore({
       client: wiring.client,
       tableName: wiring.eventsTable,
+      ...(wiring.groupCommits && { groupCommits: wiring.groupCommits }),
     }),
     orchestrator: wiring.orchestrator,
     log: wiring.log,

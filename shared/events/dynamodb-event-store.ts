@@ -1,7 +1,8 @@
 /**
  * The event store on DynamoDB (and DynamoDB Local): one item per event, a
  * conditional write per event for optimistic concurrency, one transaction per
- * multi-item commit, idempotency items in the same table and transaction.
+ * multi-item commit, idempotency items in the same table and transaction;
+ * optionally, commits that wait together go in one transaction (group commit).
  *
  * A transaction also checks that the event at each expected version exists,
  * so an expected version ahead of its stream is refused. A single event is
@@ -19,9 +20,11 @@ import {
   type QueryCommandInput,
   ScanCommand,
   TransactionCanceledException,
+  type TransactWriteItem,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { StreamKind } from './catalogue/streams.ts';
+import { CommitGroups } from './commit-groups.ts';
 import { type PlannedCommit, planCommit } from './commit-plan.ts';
 import { IdempotencyInProgressError, StreamVersionConflictError } from './errors.ts';
 import { decodeEvent, type Item, idempotencyStream } from './event-item.ts';
@@ -34,6 +37,13 @@ export interface DynamoDbEventStoreOptions {
   readonly tableName: string;
   /** The clock that stamps `recordedAt`; the system clock by default. */
   readonly clock?: () => Date;
+  /**
+   * Writes the transactions that wait while others are in flight together
+   * (see `commit-groups.ts`), this many in flight at once. For a process
+   * that commits many decisions at once on DynamoDB Local, which runs
+   * transactions one at a time; a Lambda, one request at a time, gains nothing.
+   */
+  readonly groupCommits?: { readonly inFlight: number };
 }
 
 /** A stream found by {@link DynamoDbEventStore.listStreams}. */
@@ -58,11 +68,24 @@ export class DynamoDbEventStore implements VersionedEventStore {
   readonly #client: DynamoDBClient;
   readonly #table: string;
   readonly #clock: () => Date;
+  readonly #groups: CommitGroups<CommitOutcome> | undefined;
 
   constructor(options: DynamoDbEventStoreOptions) {
     this.#client = options.client;
     this.#table = options.tableName;
     this.#clock = options.clock ?? (() => new Date());
+    this.#groups =
+      options.groupCommits &&
+      new CommitGroups({
+        inFlight: options.groupCommits.inFlight,
+        writeGroup: async (plans) => {
+          await this.#client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: plans.flatMap((plan) => this.#transactItems(plan)),
+            }),
+          );
+        },
+      });
   }
 
   /** Appends the events of one decision atomically; see the port. */
@@ -87,7 +110,13 @@ export class DynamoDbEventStore implements VersionedEventStore {
       return { duplicate: false };
     }
 
-    return this.#transact(plan, commit.result);
+    if (!this.#groups) return this.#transact(plan, commit.result);
+    const { result } = commit;
+
+    return this.#groups.submit(plan, () => this.#transact(plan, result), {
+      duplicate: false,
+      ...(result && { result }),
+    });
   }
 
   /** Reads a stream from `fromVersion` (default 1) to its end, in order. */
@@ -191,7 +220,8 @@ export class DynamoDbEventStore implements VersionedEventStore {
     return parts.flat();
   }
 
-  async #transact(plan: PlannedCommit, result: Commit['result']): Promise<CommitOutcome> {
+  /** The items of a plan's transaction: its events, its idempotency item, its checks. */
+  #transactItems(plan: PlannedCommit): TransactWriteItem[] {
     const puts = plan.events.map(({ item }) => ({
       Put: {
         TableName: this.#table,
@@ -217,11 +247,14 @@ export class DynamoDbEventStore implements VersionedEventStore {
         ExpressionAttributeNames: { '#version': 'version' },
       },
     }));
+
+    return [...puts, ...(idempotency ? [idempotency] : []), ...checks];
+  }
+
+  async #transact(plan: PlannedCommit, result: Commit['result']): Promise<CommitOutcome> {
     try {
       await this.#client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [...puts, ...(idempotency ? [idempotency] : []), ...checks],
-        }),
+        new TransactWriteItemsCommand({ TransactItems: this.#transactItems(plan) }),
       );
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
