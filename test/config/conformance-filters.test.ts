@@ -361,14 +361,15 @@ describe('conformance: env vars, API and secure variables', () => {
   it.todo(
     'D: `AddTest`/`UpdateTest` single and batch endpoints with the documented fields; update matches by test name. — not implemented: no test results',
   );
+  // D: `PushArtifact` returns an upload URL; file then uploaded; artifact listed with name/type.
+  //   test/runners/bash-artifacts.test.ts › 'stores the file in the job store and reports its name, type and size'
+  //   test/artifacts/s3-artifact-store.int.test.ts › 'takes a file the bash runner posts with curl, and gives it back by presigned GET'
+  //   test/operations/artifacts.e2e.test.ts › "lists the build's artifacts job by job: pushed ones, then collected ones"
   it.todo(
-    'D: `PushArtifact` returns an upload URL; file then uploaded; artifact listed with name/type. — not implemented yet: artifacts',
+    'D: `UpdateBuild -Version` changes the build version; duplicates fail. — not implemented: the appveyor command knows SetVariable, AddMessage, PushArtifact, version and exit only',
   );
   it.todo(
-    'D: `UpdateBuild -Version` changes the build version; duplicates fail. — not implemented: the appveyor command knows SetVariable, AddMessage and exit only',
-  );
-  it.todo(
-    'D: `AddCompilationMessage` accepts file/line/column/project fields. — not implemented: the appveyor command knows SetVariable, AddMessage and exit only',
+    'D: `AddCompilationMessage` accepts file/line/column/project fields. — not implemented: the appveyor command knows SetVariable, AddMessage, PushArtifact, version and exit only',
   );
 
   // D: `secure:` values are decrypted with the owning account's key in non-PR builds.
