@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import {
   type AnswerShape,
   checkedAnswer,
@@ -217,7 +218,7 @@ export async function runClientCommand<O extends Options>(
       allowPositionals: true,
     });
   } catch (error) {
-    process.stderr.write(`bakehouse ${name}: ${(error as Error).message}\n${usage}\n`);
+    process.stderr.write(`bakehouse ${name}: ${argumentErrorOf(error)}\n${usage}\n`);
     return 2;
   }
   if (parsed.values.help) {

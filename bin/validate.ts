@@ -9,6 +9,7 @@ import { locateConfigOnDisk } from '../shared/config/locate.ts';
 import type { PlanResult, Trigger } from '../shared/config/plan.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import { defaultCatalog, findCatalogEntry } from '../shared/images/catalog.ts';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import type { Command } from './commands.ts';
 
 const usage = `Usage: bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
@@ -46,7 +47,7 @@ function parse(argv: readonly string[]) {
 
     return { values, path: positionals[0] ?? '.' };
   } catch (error) {
-    return (error as Error).message;
+    return argumentErrorOf(error);
   }
 }
 

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cancel } from '../../bin/cancel.ts';
 import { image } from '../../bin/image.ts';
 import { rebuild } from '../../bin/rebuild.ts';
+import { validate } from '../../bin/validate.ts';
 import { runCommand } from '../api/capture.ts';
 
 interface Sent {
@@ -217,5 +218,21 @@ describe('bakehouse cancel, rebuild and image operations', () => {
       'bakehouse cancel: Stack old has 0 outputs named like OperatorApiUrl; ' +
         'a Bakehouse stack has exactly one\n',
     );
+  });
+});
+
+describe('a command given an option it does not know', () => {
+  it('names the option, exits 2 and prints the usage', async () => {
+    const run = await runCommand(cancel, ['01B', '--bogus']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bakehouse cancel: unknown option '--bogus'\nUsage: /);
+  });
+
+  it('names it the same way in validate, which parses its own options', async () => {
+    const run = await runCommand(validate, ['--bogus']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bakehouse validate: unknown option '--bogus'\n/);
   });
 });
