@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runDemo } from './demo.ts';
+import { BackendRunningError } from './live-backend.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,12 @@ try {
 } catch (error) {
   // Stopping makes the scenario's pending requests fail: that is no failure.
   if (!interrupted) {
-    process.stderr.write(`\nThe scenario failed: ${(error as Error).stack ?? error}\n`);
+    // A backend already on the folder is the user's to stop: no stack trace.
+    const reason =
+      error instanceof BackendRunningError
+        ? error.message
+        : ((error as Error).stack ?? error);
+    process.stderr.write(`\nThe scenario failed: ${reason}\n`);
     process.exitCode = 1;
   }
 }
