@@ -47,6 +47,13 @@ export class ApiAnswerError extends Error {
 
 const startHint = 'start one with `npm run serve`';
 
+/** How to start the backend of the state folder the CLI looks in. */
+function startHintOf(env: NodeJS.ProcessEnv): string {
+  return env[stateDirVariable]
+    ? `start one with \`npm run serve -- --state-dir ${stateDirOf(env)}\``
+    : startHint;
+}
+
 /** The state folder: $BAKEHOUSE_STATE_DIR, else `.bakehouse` in the current folder. */
 export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env[stateDirVariable] || '.bakehouse');
@@ -65,7 +72,7 @@ function endpointFileOf(env: NodeJS.ProcessEnv): string {
 function staleEndpointHint(env: NodeJS.ProcessEnv): string {
   return (
     `the address comes from ${endpointFileOf(env)}, written by a backend that ` +
-    `is no longer running; ${startHint}, or point at yours with --endpoint URL ` +
+    `is no longer running; ${startHintOf(env)}, or point at yours with --endpoint URL ` +
     `or ${stateDirVariable}=<its --state-dir>`
   );
 }
@@ -86,7 +93,7 @@ export async function resolveEndpoint(
 
   throw new BackendUnreachableError(
     `No Bakehouse backend is known: no --endpoint, no ${endpointVariable}, ` +
-      `no ${file}; ${startHint}`,
+      `no ${file}; ${startHintOf(env)}`,
   );
 }
 
