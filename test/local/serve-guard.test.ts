@@ -24,10 +24,13 @@ async function servedStateDir(): Promise<{ stateDir: string; server: LocalHttpSe
   return { stateDir, server };
 }
 
-/** Runs `npm run serve`'s entry point with these arguments until it exits. */
-function serve(args: string[]): Promise<{ code: number | null; stderr: string }> {
+/** Runs an entry point (`local/serve.ts`) with these arguments until it exits. */
+function entry(
+  file: string,
+  args: string[],
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'local/serve.ts', ...args], {
+    const child = spawn('npx', ['tsx', file, ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -83,7 +86,7 @@ describe('a second backend on a state folder a backend serves', () => {
 
 describe('npm run serve started wrongly', () => {
   it('exits 2 with one line and the usage for a bad port, no stack trace', async () => {
-    const run = await serve(['--port', 'abc']);
+    const run = await entry('local/serve.ts', ['--port', 'abc']);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^npm run serve: --port takes a number .*\nUsage: /);
@@ -94,7 +97,7 @@ describe('npm run serve started wrongly', () => {
     const { stateDir, server } = await servedStateDir();
 
     try {
-      const run = await serve(['--state-dir', stateDir]);
+      const run = await entry('local/serve.ts', ['--state-dir', stateDir]);
 
       expect(run.code).toBe(1);
       expect(run.stderr).toBe(
@@ -117,5 +120,16 @@ describe('the local HTTP server on a port that is taken', () => {
     } finally {
       await first.stop();
     }
+  });
+});
+
+describe('npm start given an option it does not know', () => {
+  it('exits 2 naming the option, with the usage, before starting anything', async () => {
+    const run = await entry('local/main.ts', ['--bogus']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^npm start: unknown option '--bogus'\nUsage: npm start -- /,
+    );
   });
 });
