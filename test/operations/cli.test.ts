@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builds } from '../../bin/builds.ts';
 import { cancel } from '../../bin/cancel.ts';
 import { image } from '../../bin/image.ts';
 import { rebuild } from '../../bin/rebuild.ts';
@@ -234,5 +235,21 @@ describe('a command given an option it does not know', () => {
 
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^bakehouse validate: unknown option '--bogus'\n/);
+  });
+});
+
+describe('bakehouse builds --repo', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('exits 2 saying it takes OWNER/REPO when given a bare name', async () => {
+    const sent = fakeBackend(200, { projects: [] });
+
+    const run = await runCommand(builds, ['--repo', 'nope', ...endpoint]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "bakehouse builds: --repo takes OWNER/REPO (local/my-repo for a repository built with bakehouse build), not 'nope'\n",
+    );
+    expect(sent).toEqual([]);
   });
 });
