@@ -3,6 +3,7 @@
  * [--message M] [--json]`: plans a build of an appveyor.yml for a trigger and
  * prints the plan, the skip or the located errors.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describePlan } from '../shared/config/describe.ts';
 import { locateConfigOnDisk } from '../shared/config/locate.ts';
@@ -81,9 +82,12 @@ async function run(argv: readonly string[]): Promise<number> {
 
     return 2;
   }
-  const result = planBuild(located.text, triggerOf(parsed.values), {
-    file: located.file,
-  });
+  // Errors name the file as the user can find it, not its bare name.
+  const file =
+    located.file === path.basename(parsed.path)
+      ? parsed.path
+      : path.join(parsed.path, located.file);
+  const result = planBuild(located.text, triggerOf(parsed.values), { file });
   const text = parsed.values.json
     ? `${JSON.stringify(result, null, 2)}\n`
     : describePlan(result) + guessedPlatforms(result);
