@@ -50,8 +50,14 @@ export const build: Command = {
             `Build ${answer.body.buildId} requested: ${repository} ` +
               `${answer.branch} ${shortSha(answer.sha)}\n`,
           );
-        } else {
+        } else if (answer.statusCode < 300) {
           process.stdout.write(`${String(answer.body.message ?? answer.statusCode)}\n`);
+        } else {
+          // A refusal is an error: it goes where errors go, saying who refused.
+          process.stderr.write(
+            `bakehouse build: the backend answered ${answer.statusCode}: ` +
+              `${String(answer.body.message ?? '(no message)')}\n`,
+          );
         }
         if (answer.statusCode === 401) {
           process.stderr.write(

@@ -29,7 +29,15 @@ export const builds: Command = {
         process.stderr.write(`bakehouse builds: --limit should be a whole number\n`);
         return 2;
       }
-      const list = await latestBuilds(client, values.repo as string | undefined, limit);
+      const repo = values.repo as string | undefined;
+      if (repo !== undefined && !/^[^/]+\/[^/]+$/.test(repo)) {
+        process.stderr.write(
+          `bakehouse builds: --repo takes OWNER/REPO (local/my-repo for a ` +
+            `repository built with bakehouse build), not '${repo}'\n`,
+        );
+        return 2;
+      }
+      const list = await latestBuilds(client, repo, limit);
 
       process.stdout.write(values.json ? json(list) : buildsTable(list));
       return 0;

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import {
   type AnswerShape,
   checkedAnswer,
@@ -46,6 +47,13 @@ export class ApiAnswerError extends Error {
 
 const startHint = 'start one with `npm run serve`';
 
+/** How to start the backend of the state folder the CLI looks in. */
+function startHintOf(env: NodeJS.ProcessEnv): string {
+  return env[stateDirVariable]
+    ? `start one with \`npm run serve -- --state-dir ${stateDirOf(env)}\``
+    : startHint;
+}
+
 /** The state folder: $BAKEHOUSE_STATE_DIR, else `.bakehouse` in the current folder. */
 export function stateDirOf(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env[stateDirVariable] || '.bakehouse');
@@ -64,7 +72,7 @@ function endpointFileOf(env: NodeJS.ProcessEnv): string {
 function staleEndpointHint(env: NodeJS.ProcessEnv): string {
   return (
     `the address comes from ${endpointFileOf(env)}, written by a backend that ` +
-    `is no longer running; ${startHint}, or point at yours with --endpoint URL ` +
+    `is no longer running; ${startHintOf(env)}, or point at yours with --endpoint URL ` +
     `or ${stateDirVariable}=<its --state-dir>`
   );
 }
@@ -85,7 +93,7 @@ export async function resolveEndpoint(
 
   throw new BackendUnreachableError(
     `No Bakehouse backend is known: no --endpoint, no ${endpointVariable}, ` +
-      `no ${file}; ${startHint}`,
+      `no ${file}; ${startHintOf(env)}`,
   );
 }
 
@@ -217,7 +225,7 @@ export async function runClientCommand<O extends Options>(
       allowPositionals: true,
     });
   } catch (error) {
-    process.stderr.write(`bakehouse ${name}: ${(error as Error).message}\n${usage}\n`);
+    process.stderr.write(`bakehouse ${name}: ${argumentErrorOf(error)}\n${usage}\n`);
     return 2;
   }
   if (parsed.values.help) {

@@ -13,6 +13,7 @@ import {
   localKeyFile,
   parseLocalKey,
 } from '../shared/secrets/local-key.ts';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import { stateDirOf } from './client.ts';
 import type { Command } from './commands.ts';
 
@@ -43,7 +44,7 @@ function parse(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true });
   } catch (error) {
-    return (error as Error).message;
+    return argumentErrorOf(error);
   }
 }
 

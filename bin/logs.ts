@@ -181,9 +181,13 @@ function nothingSelected(build: BuildView, selection: Selection): string {
     selection.job && `job ${selection.job}`,
   ].filter(Boolean);
 
-  return what.length === 0
-    ? `build ${build.buildId} has run no phase yet (${build.status})`
-    : `build ${build.buildId} has no ${what.join(' of ')} that ran`;
+  if (what.length > 0)
+    return `build ${build.buildId} has no ${what.join(' of ')} that ran`;
+
+  return finishedStatuses.has(build.status)
+    ? `build ${build.buildId} ended as ${build.status} without running a phase; ` +
+        `bakehouse show ${build.buildId} says why`
+    : `build ${build.buildId} has run no phase yet (${build.status})`;
 }
 
 function buildPath(buildId: string): string {

@@ -14,6 +14,7 @@ import {
 import { liveBackendOf } from '../local/live-backend.ts';
 import { dynamoDbFolder, localTables } from '../local/local-tables.ts';
 import { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import { replayViews } from '../shared/views/replay.ts';
 import { viewsDocumentClient } from '../shared/views/views-client.ts';
 import { stateDirOf } from './client.ts';
@@ -51,7 +52,7 @@ export const replay: Command = {
     try {
       ({ values } = parseArgs({ args: [...argv], options }));
     } catch (error) {
-      process.stderr.write(`bakehouse replay: ${(error as Error).message}\n${usage}\n`);
+      process.stderr.write(`bakehouse replay: ${argumentErrorOf(error)}\n${usage}\n`);
       return 2;
     }
     if (values.help) {

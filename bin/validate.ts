@@ -3,12 +3,14 @@
  * [--message M] [--json]`: plans a build of an appveyor.yml for a trigger and
  * prints the plan, the skip or the located errors.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describePlan } from '../shared/config/describe.ts';
 import { locateConfigOnDisk } from '../shared/config/locate.ts';
 import type { PlanResult, Trigger } from '../shared/config/plan.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import { defaultCatalog, findCatalogEntry } from '../shared/images/catalog.ts';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import type { Command } from './commands.ts';
 
 const usage = `Usage: bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
@@ -46,7 +48,7 @@ function parse(argv: readonly string[]) {
 
     return { values, path: positionals[0] ?? '.' };
   } catch (error) {
-    return (error as Error).message;
+    return argumentErrorOf(error);
   }
 }
 
@@ -80,9 +82,12 @@ async function run(argv: readonly string[]): Promise<number> {
 
     return 2;
   }
-  const result = planBuild(located.text, triggerOf(parsed.values), {
-    file: located.file,
-  });
+  // Errors name the file as the user can find it, not its bare name.
+  const file =
+    located.file === path.basename(parsed.path)
+      ? parsed.path
+      : path.join(parsed.path, located.file);
+  const result = planBuild(located.text, triggerOf(parsed.values), { file });
   const text = parsed.values.json
     ? `${JSON.stringify(result, null, 2)}\n`
     : describePlan(result) + guessedPlatforms(result);

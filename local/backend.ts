@@ -27,6 +27,7 @@ import {
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute, intakeRoutes } from './intake-route.ts';
+import { refuseBesideLiveBackend } from './live-backend.ts';
 import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { endFailedBuild, LocalOrchestrator } from './orchestrator.ts';
@@ -77,12 +78,14 @@ export interface Backend {
  * local orchestrator running the synthesized state machine with the local
  * runner fleet and image store, and the HTTP server for webhooks and the
  * read API. Builds left running by an earlier backend are recorded as
- * interrupted.
+ * interrupted. A state folder that a running backend serves is refused
+ * (`BackendRunningError`).
  */
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const stateDir = resolve(
     options.stateDir ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
   );
+  await refuseBesideLiveBackend(stateDir);
   const logger = options.logger ?? new Logger({ serviceName: 'bakehouse' });
   mkdirSync(join(stateDir, dynamoDbFolder), { recursive: true });
   const stops: (() => Promise<void>)[] = [];

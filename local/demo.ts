@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { startBackend } from './backend.ts';
-import { liveBackendOf } from './live-backend.ts';
+import { refuseBesideLiveBackend } from './live-backend.ts';
 import { runCustomImagesScenario, type ScenarioResult } from './scenario.ts';
 
 /** Options of {@link runDemo}. */
@@ -25,14 +25,7 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions): Promise<ScenarioResult> {
   const { print, stateDir } = options;
-  const running = await liveBackendOf(stateDir);
-  if (running) {
-    throw new Error(
-      `A Bakehouse backend is running on the state folder ${stateDir} at ` +
-        `${running} (npm run serve?): stop it first, or give this run a ` +
-        'folder of its own with --state-dir',
-    );
-  }
+  await refuseBesideLiveBackend(stateDir);
   // The demo starts from a clean state folder unless asked to keep it.
   if (!options.keep) await rm(stateDir, { recursive: true, force: true });
   print(`Bakehouse embedded backend, state in ${stateDir}`);

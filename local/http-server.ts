@@ -37,6 +37,17 @@ export interface HttpServerOptions {
   readonly maxBodyBytes?: number;
 }
 
+/** The port the server was to listen on is taken. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `Port ${port} on 127.0.0.1 is in use (a backend already running, or ` +
+        'another program): choose another with --port, or leave it out for a free one',
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
 /** A running local server. */
 export interface LocalHttpServer {
   readonly port: number;
@@ -83,7 +94,9 @@ export async function startHttpServer(
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 0) : error);
+    });
     // A deep accept queue: a burst of redeliveries opens many connections at once.
     server.listen({ port: options.port ?? 0, host: '127.0.0.1', backlog: 4096 }, resolve);
   });

@@ -18,3 +18,28 @@ export async function liveBackendOf(stateDir: string): Promise<string | undefine
 
   return answered ? url : undefined;
 }
+
+/** A backend already serves the state folder that another one was to use. */
+export class BackendRunningError extends Error {
+  constructor(
+    readonly stateDir: string,
+    readonly url: string,
+  ) {
+    super(
+      `A Bakehouse backend is running on the state folder ${stateDir} at ` +
+        `${url} (npm run serve?): stop it first, or give this run a ` +
+        'folder of its own with --state-dir',
+    );
+    this.name = 'BackendRunningError';
+  }
+}
+
+/**
+ * Throws {@link BackendRunningError} when a backend answers on this state
+ * folder: two backends on one folder would share DynamoDB Local's files, and
+ * the one that stops first would take the other's `endpoint` file with it.
+ */
+export async function refuseBesideLiveBackend(stateDir: string): Promise<void> {
+  const running = await liveBackendOf(stateDir);
+  if (running) throw new BackendRunningError(stateDir, running);
+}

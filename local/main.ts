@@ -6,15 +6,27 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import { runDemo } from './demo.ts';
+import { BackendRunningError } from './live-backend.ts';
 
-const { values } = parseArgs({
-  options: {
-    keep: { type: 'boolean', default: false },
-    'state-dir': { type: 'string' },
-    verbose: { type: 'boolean', default: false },
-  },
-});
+const usage =
+  'Usage: npm start -- [--keep] [--state-dir DIR] [--verbose]\n' +
+  '  --keep           keep what the state folder holds instead of starting clean\n' +
+  '  --state-dir DIR  the state folder (default: $BAKEHOUSE_STATE_DIR, else .bakehouse)\n' +
+  "  --verbose        log the backend's decisions, not only its errors";
+const options = {
+  keep: { type: 'boolean', default: false },
+  'state-dir': { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+} as const;
+let values: ReturnType<typeof parseArgs<{ options: typeof options }>>['values'];
+try {
+  ({ values } = parseArgs({ options }));
+} catch (error) {
+  process.stderr.write(`npm start: ${argumentErrorOf(error)}\n${usage}\n`);
+  process.exit(2);
+}
 const stateDir = resolve(
   values['state-dir'] ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
 );
@@ -41,7 +53,12 @@ try {
 } catch (error) {
   // Stopping makes the scenario's pending requests fail: that is no failure.
   if (!interrupted) {
-    process.stderr.write(`\nThe scenario failed: ${(error as Error).stack ?? error}\n`);
+    // A backend already on the folder is the user's to stop: no stack trace.
+    const reason =
+      error instanceof BackendRunningError
+        ? error.message
+        : ((error as Error).stack ?? error);
+    process.stderr.write(`\nThe scenario failed: ${reason}\n`);
     process.exitCode = 1;
   }
 }

@@ -41,7 +41,9 @@ export async function readLocalCommit(
   branch?: string,
 ): Promise<LocalCommit> {
   if (!existsSync(folder)) throw new LocalPushError(`There is no folder ${folder}`);
-  const top = (await git(folder, ['rev-parse', '--show-toplevel'])).trim();
+  const top = (
+    await git(folder, ['rev-parse', '--show-toplevel']).catch(notRepository(folder))
+  ).trim();
   if (realpathSync(top) !== realpathSync(folder)) {
     // Building the enclosing repository instead would surprise: say so.
     throw new LocalPushError(
@@ -50,9 +52,10 @@ export async function readLocalCommit(
         'repository of its own (git init, git add, git commit)',
     );
   }
-  const name =
-    branch ??
-    (await git(top, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')).trim();
+  const checkedOut = (
+    await git(top, ['symbolic-ref', '--short', '-q', 'HEAD']).catch(() => '')
+  ).trim();
+  const name = branch ?? checkedOut;
   if (!name) {
     throw new LocalPushError(`HEAD of ${top} is detached: name a branch with --branch`);
   }
@@ -61,6 +64,11 @@ export async function readLocalCommit(
       () => '',
     )
   ).trim();
+  if (!sha && name === checkedOut) {
+    throw new LocalPushError(
+      `${top} has no commit on its branch '${name}' yet: commit first (git add, git commit)`,
+    );
+  }
   if (!sha) throw new LocalPushError(`${top} has no branch '${name}'`);
   const format = ['%T', '%P', '%an', '%ae', '%cn', '%ce', '%cI', '%B'].join('%x00');
   const [treeSha = '', parents = '', ...fields] = (
@@ -157,6 +165,20 @@ async function changedFiles(top: string, sha: string) {
   }
 
   return { added, modified, removed };
+}
+
+/** Turns git's "not a git repository" into what to do about it. */
+function notRepository(folder: string): (error: unknown) => never {
+  return (error) => {
+    const message = (error as Error).message;
+    if (/not a git repository|must be run in a work tree/.test(message)) {
+      throw new LocalPushError(
+        `${folder} is not a git repository: make it one ` +
+          `(git init, git add, git commit) and build its top folder`,
+      );
+    }
+    throw error;
+  };
 }
 
 async function git(folder: string, args: string[]): Promise<string> {

@@ -68,15 +68,8 @@ export function commitStatusFor(
     | BuildEventData['ConfigRejected']
     | undefined;
   const [first] = rejected?.errors ?? [];
-  if (first) {
-    const where = `(Line: ${first.line}, Column: ${first.column})`;
-
-    return {
-      ...base,
-      state: 'failure',
-      description: `Error parsing appveyor.yml: ${first.message} ${where}`,
-    };
-  }
+  // The planner's message is already AppVeyor's whole text, location included.
+  if (first) return { ...base, state: 'failure', description: first.message };
   const [state, verb] = finishedStates[event.data.status];
 
   return { ...base, state, description: `${name} ${verb}` };

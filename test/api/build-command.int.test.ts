@@ -117,7 +117,10 @@ describe('bakehouse build', () => {
     ]);
 
     expect(code).toBe(1);
-    expect(stdout).toContain('X-Hub-Signature-256');
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      'bakehouse build: the backend answered 401: X-Hub-Signature-256',
+    );
     expect(stderr).toContain('refused the signature');
   });
 

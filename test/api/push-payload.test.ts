@@ -1,7 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   LocalPushError,
@@ -69,6 +71,25 @@ describe('the push payload of a local commit', () => {
 
     await expect(readLocalCommit(missing)).rejects.toThrow(
       `There is no folder ${missing}`,
+    );
+  });
+});
+
+describe('a folder that git cannot push from', () => {
+  it('refuses a folder outside any repository, saying to make it one', async () => {
+    const plain = await mkdtemp(path.join(tmpdir(), 'bakehouse-plain-'));
+
+    await expect(readLocalCommit(plain)).rejects.toThrow(
+      `${plain} is not a git repository: make it one (git init, git add, git commit)`,
+    );
+  });
+
+  it('refuses a repository with no commit yet, naming its branch', async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), 'bakehouse-fresh-'));
+    await promisify(execFile)('git', ['-C', fresh, 'init', '-q', '-b', 'main']);
+
+    await expect(readLocalCommit(fresh)).rejects.toThrow(
+      `${fresh} has no commit on its branch 'main' yet: commit first`,
     );
   });
 });

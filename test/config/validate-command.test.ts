@@ -63,15 +63,19 @@ describe('bakehouse validate', () => {
     expect(out).toBe("Skipped, because branch 'feature' is filtered out by branches.\n");
   });
 
-  it('prints the located errors and exits 1', async () => {
+  it('prints the located errors, naming the file by the path given, and exits 1', async () => {
     const folder = folderWith({ 'appveyor.yml': 'install:\n  - a\ninstall:\n  - b\n' });
+    const error =
+      "Error parsing appveyor.yml: Duplicate key 'install' (Line: 3, Column: 1)";
 
     const code = await validate.run([folder]);
+    const inFolder = out;
+    out = '';
+    await validate.run([path.join(folder, 'appveyor.yml')]);
 
     expect(code).toBe(1);
-    expect(out).toBe(
-      "appveyor.yml: Error parsing appveyor.yml: Duplicate key 'install' (Line: 3, Column: 1)\n",
-    );
+    expect(inFolder).toBe(`${path.join(folder, 'appveyor.yml')}: ${error}\n`);
+    expect(out).toBe(`${path.join(folder, 'appveyor.yml')}: ${error}\n`);
   });
 
   it('prints the plan as JSON with --json, honouring --tag and --message', async () => {
@@ -111,7 +115,7 @@ describe('bakehouse validate', () => {
   it.each([
     [['--branch', 'a', '--tag', 'b'], '--branch and --tag exclude each other'],
     [['--fork'], '--fork needs --pr'],
-    [['--colour'], "Unknown option '--colour'"],
+    [['--colour'], "unknown option '--colour'"],
     [['a', 'b'], 'only one path may be given'],
   ])('exits 2 for wrong usage %j', async (argv, message) => {
     const code = await validate.run(argv);

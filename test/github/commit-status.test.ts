@@ -2,6 +2,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { statusReactorHandler } from '../../functions/status-reactor.ts';
 import { executionConsoleUrl } from '../../shared/aws/step-functions-orchestrator.ts';
+import { parseErrorMessage } from '../../shared/config/diagnostics.ts';
 import {
   type BuildEventData,
   buildStream,
@@ -123,12 +124,18 @@ describe('the commit-status reactor', () => {
     expect(posted).toEqual([]);
   });
 
-  it("says AppVeyor's parse error when the config was rejected", async () => {
+  it("says AppVeyor's parse error, once, when the config was rejected", async () => {
     const { store, posted, deps } = await build('B5', [
       newEvent('BuildRequested', requested('B5')),
       newEvent('ConfigRejected', {
         configPath: 'appveyor.yml',
-        errors: [{ message: 'Duplicate key', line: 3, column: 1 }],
+        errors: [
+          {
+            message: parseErrorMessage('Duplicate key', { line: 3, column: 1 }),
+            line: 3,
+            column: 1,
+          },
+        ],
       }),
       finished('failed'),
     ]);

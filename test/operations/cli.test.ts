@@ -4,9 +4,11 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builds } from '../../bin/builds.ts';
 import { cancel } from '../../bin/cancel.ts';
 import { image } from '../../bin/image.ts';
 import { rebuild } from '../../bin/rebuild.ts';
+import { validate } from '../../bin/validate.ts';
 import { runCommand } from '../api/capture.ts';
 
 interface Sent {
@@ -217,5 +219,37 @@ describe('bakehouse cancel, rebuild and image operations', () => {
       'bakehouse cancel: Stack old has 0 outputs named like OperatorApiUrl; ' +
         'a Bakehouse stack has exactly one\n',
     );
+  });
+});
+
+describe('a command given an option it does not know', () => {
+  it('names the option, exits 2 and prints the usage', async () => {
+    const run = await runCommand(cancel, ['01B', '--bogus']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bakehouse cancel: unknown option '--bogus'\nUsage: /);
+  });
+
+  it('names it the same way in validate, which parses its own options', async () => {
+    const run = await runCommand(validate, ['--bogus']);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^bakehouse validate: unknown option '--bogus'\n/);
+  });
+});
+
+describe('bakehouse builds --repo', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('exits 2 saying it takes OWNER/REPO when given a bare name', async () => {
+    const sent = fakeBackend(200, { projects: [] });
+
+    const run = await runCommand(builds, ['--repo', 'nope', ...endpoint]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "bakehouse builds: --repo takes OWNER/REPO (local/my-repo for a repository built with bakehouse build), not 'nope'\n",
+    );
+    expect(sent).toEqual([]);
   });
 });
