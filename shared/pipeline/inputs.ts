@@ -13,8 +13,9 @@ const id = z.string().check(z.minLength(1));
 export const caughtError = z.object({ Error: z.string(), Cause: z.optional(z.string()) });
 
 /**
- * A caught error in words for the build's messages: its name and its own
- * message, unwrapped from a Lambda's JSON cause.
+ * A caught error in words for the build's messages: its own message,
+ * unwrapped from a Lambda's JSON cause, after the pipeline's name for it
+ * (`RunnerLost: …`); a typed error's class name is left out.
  */
 export function describeCaught(caught: z.infer<typeof caughtError>): string {
   const cause = caught.Cause ?? '';
@@ -26,7 +27,10 @@ export function describeCaught(caught: z.infer<typeof caughtError>): string {
     // A plain-text cause (the local orchestrator's, or a state's own) reads as it is.
   }
 
-  return message ? `${caught.Error}: ${message}` : caught.Error;
+  if (!message) return caught.Error;
+  // A typed error's class name (ImageNotFoundError) says nothing its message
+  // does not; the pipeline's own names (RunnerLost, States.Timeout) do.
+  return caught.Error.endsWith('Error') ? message : `${caught.Error}: ${message}`;
 }
 
 /** The execution's input, and what FinishBuild reads. */

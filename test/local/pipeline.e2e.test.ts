@@ -201,7 +201,7 @@ describe('the synthesized pipeline, run locally with real bash runners', () => {
     ]);
     expect(jobLines(events, '1')).not.toContain('RunnerLaunched');
     expect(messagesOf(events)).toContain(
-      `ImageNotRunnableLocallyError: Image 'Visual Studio 2019' of job 1 in build ` +
+      `Image 'Visual Studio 2019' of job 1 in build ` +
         `${buildId} is a Windows image: Windows runners cannot run locally, only ` +
         'Linux images can.',
     );

@@ -134,7 +134,7 @@ describe('concurrency caps through the synthesized pipeline, on moto', () => {
       jobId: '1',
       level: 'error',
       message: expect.stringMatching(
-        /^JobSlotCapError: Job 1 of build .* can never run: the installation's limit is 0/,
+        /^Job 1 of build .* can never run: the installation's limit is 0/,
       ),
     });
   });

@@ -239,7 +239,7 @@ describe('the synthesized pipeline with the EC2 runner fleet on moto', () => {
       status: 'error',
       reason:
         `LoadConfig failed for build ${buildId} (acme/widget at ${sha}): ` +
-        'HttpError: Bad credentials (GET contents/appveyor.yml)',
+        'Bad credentials (GET contents/appveyor.yml)',
     });
     expect(pipeline.orchestrator.status(buildId)).toMatchObject({ status: 'succeeded' });
   });
