@@ -1,20 +1,20 @@
 /**
  * `bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
- * [--message M] [--json]`: plans a build of an appveyor.yml for a trigger and
+ * [--message M] [--platform P] [--json]`: plans a build of an appveyor.yml for a trigger and
  * prints the plan, the skip or the located errors.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describePlan } from '../shared/config/describe.ts';
 import { locateConfigOnDisk } from '../shared/config/locate.ts';
-import type { PlanResult, Trigger } from '../shared/config/plan.ts';
+import type { PlanResult, Platform, Trigger } from '../shared/config/plan.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import { defaultCatalog, findCatalogEntry } from '../shared/images/catalog.ts';
 import { argumentErrorOf } from '../shared/text/argument-error.ts';
 import type { Command } from './commands.ts';
 
 const usage = `Usage: bakehouse validate [path] [--branch B | --tag T] [--pr [--fork]]
-                          [--message M] [--json]
+                          [--message M] [--platform P] [--json]
 
 Plans the build an appveyor.yml (or .appveyor.yml, appveyor.yaml) describes.
 path is the file or the folder holding it (default: the current folder).
@@ -22,6 +22,8 @@ path is the file or the folder holding it (default: the current folder).
   --tag T      a tag push instead of a branch push
   --pr         a pull request build; --fork: from a fork
   --message M  the commit message (filters and skip markers read its title)
+  --platform P linux, windows or macos: the platform of images the catalog does
+               not know (custom images); default: a guess from the name
   --json       print the plan as JSON
 Exit codes: 0 a plan or a skip, 1 errors in the config, 2 wrong usage.`;
 
@@ -31,6 +33,7 @@ const options = {
   pr: { type: 'boolean' },
   fork: { type: 'boolean' },
   message: { type: 'string' },
+  platform: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -45,6 +48,9 @@ function parse(argv: readonly string[]) {
     }
     if (values.fork && !values.pr) return '--fork needs --pr';
     if (values.tag !== undefined && values.pr) return '--tag and --pr exclude each other';
+    if (values.platform !== undefined && !isPlatform(values.platform)) {
+      return `--platform is linux, windows or macos, not '${values.platform}'`;
+    }
 
     return { values, path: positionals[0] ?? '.' };
   } catch (error) {
@@ -87,10 +93,18 @@ async function run(argv: readonly string[]): Promise<number> {
     located.file === path.basename(parsed.path)
       ? parsed.path
       : path.join(parsed.path, located.file);
-  const result = planBuild(located.text, triggerOf(parsed.values), { file });
+  const platform = parsed.values.platform;
+  const result = planBuild(located.text, triggerOf(parsed.values), {
+    file,
+    ...(platform !== undefined &&
+      isPlatform(platform) && {
+        imagePlatform: (image: string) =>
+          findCatalogEntry(defaultCatalog, image) ? undefined : platform,
+      }),
+  });
   const text = parsed.values.json
     ? `${JSON.stringify(result, null, 2)}\n`
-    : describePlan(result) + guessedPlatforms(result);
+    : describePlan(result) + (platform === undefined ? guessedPlatforms(result) : '');
   process.stdout.write(text);
 
   return result.kind === 'rejected' ? 1 : 0;
@@ -114,9 +128,17 @@ function guessedPlatforms(result: PlanResult): string {
       ([image, platform]) =>
         `Note: ${image} is no base image of the catalog: if it is a custom image, ` +
         `the backend plans it on the platform it was baked on; here it is ` +
-        `planned as ${platform}, from its name.\n`,
+        `planned as ${platform}, from its name, which leaves out the lines of ` +
+        `the other platform (${platform === 'windows' ? 'sh:' : 'cmd:'}). ` +
+        `Say --platform linux, windows or macos to plan it as the platform it is.\n`,
     )
     .join('');
+}
+
+const platforms: readonly Platform[] = ['linux', 'windows', 'macos'];
+
+function isPlatform(text: string): text is Platform {
+  return (platforms as readonly string[]).includes(text);
 }
 
 /** The `validate` command. */

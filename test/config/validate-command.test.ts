@@ -144,8 +144,30 @@ describe('bakehouse validate of a config on a custom image', () => {
     expect(out).toContain(
       'Note: prime-tools is no base image of the catalog: if it is a custom image, ' +
         'the backend plans it on the platform it was baked on; here it is planned as ' +
-        'windows, from its name.\n',
+        'windows, from its name, which leaves out the lines of the other platform ' +
+        '(sh:). Say --platform linux, windows or macos to plan it as the platform it is.\n',
     );
+  });
+
+  it('plans a custom image on the platform --platform names, keeping its sh: lines', async () => {
+    const folder = folderWith({
+      'appveyor.yml': 'image: prime-tools\nbuild_script:\n  - sh: make\n',
+    });
+
+    const code = await validate.run([folder, '--platform', 'linux', '--json']);
+
+    expect(code).toBe(0);
+    expect(err).toBe('');
+    const plan = JSON.parse(out);
+    expect(plan.jobs[0]).toMatchObject({ image: 'prime-tools', platform: 'linux' });
+    expect(JSON.stringify(plan.jobs[0].phases)).toContain('make');
+  });
+
+  it('refuses a --platform it does not know, exit 2', async () => {
+    const code = await validate.run(['.', '--platform', 'beos']);
+
+    expect(code).toBe(2);
+    expect(err).toContain("--platform is linux, windows or macos, not 'beos'");
   });
 
   it('says nothing of the kind for a base image', async () => {
