@@ -27,7 +27,7 @@ import {
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute, intakeRoutes } from './intake-route.ts';
-import { refuseBesideLiveBackend } from './live-backend.ts';
+import { refuseBesideLiveBackend, takeBackendLock } from './live-backend.ts';
 import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { endFailedBuild, LocalOrchestrator } from './orchestrator.ts';
@@ -86,9 +86,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     options.stateDir ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
   );
   await refuseBesideLiveBackend(stateDir);
+  const release = takeBackendLock(stateDir);
   const logger = options.logger ?? new Logger({ serviceName: 'bakehouse' });
   mkdirSync(join(stateDir, dynamoDbFolder), { recursive: true });
-  const stops: (() => Promise<void>)[] = [];
+  // Run in reverse: the lock goes last, once everything else has stopped.
+  const stops: (() => Promise<void>)[] = [async () => release()];
   const stop = async (): Promise<void> => {
     for (const step of stops.reverse()) await step().catch(() => undefined);
   };

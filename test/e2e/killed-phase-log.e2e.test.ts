@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,18 +72,20 @@ describe('the log of a phase stopped on the embedded backend', () => {
   });
 
   it('keeps the output of a phase whose build is cancelled, then says why it stopped', async () => {
+    // The script says when it has printed the prompt: the cancel comes after it.
+    const printed = join(await mkdtemp(join(tmpdir(), 'bakehouse-prompt-')), 'printed');
     const buildId = await pushBuild(
       backend,
       'cancelled',
       [
         'image: Ubuntu2204',
         'build_script:',
-        "  - echo 'before the cancel'; printf 'Token> '; sleep 60",
+        `  - echo 'before the cancel'; printf 'Token> '; touch ${printed}; sleep 60`,
         '',
       ].join('\n'),
     );
     await waitForEvents(backend, buildId, buildScriptStarted);
-    for (let i = 0; i < 100 && !(await logOf(buildId)).includes('before'); i++) {
+    for (let i = 0; i < 200 && !existsSync(printed); i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import {
   PortInUseError,
   startHttpServer,
 } from '../../local/http-server.ts';
-import { BackendRunningError } from '../../local/live-backend.ts';
+import { BackendRunningError, takeBackendLock } from '../../local/live-backend.ts';
 import { parseServeArgs, ServeUsageError } from '../../local/serve-options.ts';
 
 /** A state folder whose `endpoint` file names a server that answers. */
@@ -131,5 +131,33 @@ describe('npm start given an option it does not know', () => {
     expect(run.stderr).toMatch(
       /^npm start: unknown option '--bogus'\nUsage: npm start -- /,
     );
+  });
+});
+
+describe('a second backend on a state folder another is still starting on', () => {
+  it('is refused by the lock the first took, naming its process', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'bakehouse-serve-lock-'));
+    const release = takeBackendLock(stateDir);
+
+    try {
+      await expect(startBackend({ stateDir })).rejects.toThrow(
+        new BackendRunningError(stateDir, `process ${process.pid}`),
+      );
+      expect(existsSync(join(stateDir, 'dynamodb'))).toBe(false);
+    } finally {
+      release();
+    }
+    expect(existsSync(join(stateDir, 'backend.lock'))).toBe(false);
+  });
+
+  it('takes over a lock whose process is gone', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'bakehouse-serve-lock-'));
+    // No process has this id: Linux's pid_max is at most 2^22.
+    await writeFile(join(stateDir, 'backend.lock'), '99999999\n');
+
+    const release = takeBackendLock(stateDir);
+
+    expect(readFileSync(join(stateDir, 'backend.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    release();
   });
 });
