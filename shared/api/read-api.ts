@@ -83,7 +83,7 @@ export function readApiHandler(deps: ReadApiDeps): ReadApiHandler {
       if (error instanceof BadParameterError) return messageAnswer(400, error.message);
       (deps.log ?? console).error('read API request failed', { path, error });
 
-      return messageAnswer(500, `reading ${path} failed`);
+      return messageAnswer(500, `reading ${path} failed; the backend's log says why`);
     }
   };
 }

@@ -73,7 +73,7 @@ export function writeApiHandler(deps: WriteApiDeps): WriteApiHandler {
       if (status) return messageAnswer(status, messageOf(error as Error));
       (deps.errorLog ?? console).error('write API request failed', { path, error });
 
-      return messageAnswer(500, `${method} ${path} failed`);
+      return messageAnswer(500, `${method} ${path} failed; the backend's log says why`);
     }
   };
 }
