@@ -27,11 +27,23 @@ function noteVariable(
   }
 }
 
+/**
+ * The names the runners' scripts can export (`export NAME=…` in bash,
+ * `$env:NAME = …` in PowerShell), the rule `appveyor SetVariable` applies.
+ */
+const variableName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 function readVariable(
   entry: YamlEntry,
   path: string,
   sink: DiagnosticSink,
 ): EnvironmentVariable | undefined {
+  if (!variableName.test(entry.key)) {
+    const rule = 'a name is letters, digits and _, not starting with a digit';
+    sink.error(`"${path}" is not a variable name: ${rule}`, entry.keyAt, path);
+
+    return undefined;
+  }
   const variable = readValue(entry, path, sink);
   if (variable) noteVariable(entry, variable, path, sink);
 

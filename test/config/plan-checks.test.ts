@@ -108,3 +108,32 @@ describe('planBuild: max_jobs', () => {
     expect(buildOf('max_jobs: 1\n').maxJobs).toBe(1);
   });
 });
+
+describe('planBuild: environment variable names', () => {
+  it('rejects a name a script cannot export, at its key', () => {
+    const yaml = 'environment:\n  GOOD: 1\n  "X=1; exit 0; Y": z\n';
+
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: "environment.X=1; exit 0; Y" is not a variable name: a name is letters, digits and _, not starting with a digit (Line: 3, Column: 3)',
+        line: 3,
+        column: 3,
+        path: 'environment.X=1; exit 0; Y',
+      },
+    ]);
+  });
+
+  it('rejects a name with a space in a matrix row', () => {
+    const yaml = 'environment:\n  matrix:\n    - BAD NAME: x\n';
+
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      { line: 3, column: 7, path: 'environment.matrix[0].BAD NAME' },
+    ]);
+  });
+});
