@@ -33,6 +33,9 @@ function noteVariable(
  */
 const variableName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** The prefix of the phase script's own variables, such as its state folder. */
+const reservedPrefix = '__bh_';
+
 function readVariable(
   entry: YamlEntry,
   path: string,
@@ -41,6 +44,12 @@ function readVariable(
   if (!variableName.test(entry.key)) {
     const rule = 'a name is letters, digits and _, not starting with a digit';
     sink.error(`"${path}" is not a variable name: ${rule}`, entry.keyAt, path);
+
+    return undefined;
+  }
+  if (entry.key.startsWith(reservedPrefix)) {
+    const reason = `names starting with ${reservedPrefix} are Bakehouse's own`;
+    sink.error(`"${path}" is not a variable name: ${reason}`, entry.keyAt, path);
 
     return undefined;
   }

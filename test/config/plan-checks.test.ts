@@ -127,6 +127,17 @@ describe('planBuild: environment variable names', () => {
     ]);
   });
 
+  it("rejects a name of the phase script's own, which would move its state folder", () => {
+    const result = planBuild('environment:\n  __bh_dir: /tmp/elsewhere\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        message:
+          'Error parsing appveyor.yml: "environment.__bh_dir" is not a variable name: names starting with __bh_ are Bakehouse\'s own (Line: 2, Column: 3)',
+      },
+    ]);
+  });
+
   it('rejects a name with a space in a matrix row', () => {
     const yaml = 'environment:\n  matrix:\n    - BAD NAME: x\n';
 
