@@ -3,6 +3,8 @@
  * variables, one job each), with flat keys beside `matrix:` counted as global.
  * `NAME: { secure: ... }` stays ciphertext, flagged secure.
  */
+import { InvalidImageNameError } from '../images/errors.ts';
+import { validImageName } from '../images/names.ts';
 import type { EnvironmentConfig } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { EnvironmentVariable } from './plan.ts';
@@ -24,6 +26,25 @@ function noteVariable(
       'A secure APPVEYOR_BAKE_IMAGE is ignored: no image is baked from it; ' +
       'an image name is not secret, set it as plain text';
     sink.warn(reason, entry.keyAt, path);
+  }
+  if (name === 'APPVEYOR_BAKE_IMAGE' && !variable.secure) {
+    noteBakeName(entry, variable.value, path, sink);
+  }
+}
+
+/** Warns when a written image name would be refused once the job has run. */
+function noteBakeName(
+  entry: YamlEntry,
+  value: string,
+  path: string,
+  sink: DiagnosticSink,
+): void {
+  if (value.trim() === '') return;
+  try {
+    validImageName(value);
+  } catch (error) {
+    if (!(error instanceof InvalidImageNameError)) throw error;
+    sink.warn(`${error.message}: no image is baked from it`, entry.value, path);
   }
 }
 

@@ -34,6 +34,28 @@ describe('planBuild: environment', () => {
   });
 });
 
+describe('planBuild: APPVEYOR_BAKE_IMAGE', () => {
+  it('warns at the value when the image name would be refused after the job', () => {
+    const plan = buildOf('environment:\n  APPVEYOR_BAKE_IMAGE: ../../etc/evil\n');
+
+    expect(plan.warnings).toMatchObject([
+      {
+        line: 2,
+        column: 24,
+        message: expect.stringContaining(
+          'Invalid image name "../../etc/evil": use 1 to 80 letters',
+        ),
+      },
+    ]);
+  });
+
+  it('says nothing of a valid image name', () => {
+    const plan = buildOf('environment:\n  APPVEYOR_BAKE_IMAGE: prime-tools\n');
+
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
 describe('planBuild: config size', () => {
   it('rejects a config over 128 KB before planning, where the limit falls', () => {
     const line = `  - echo ${'x'.repeat(90)}\n`; // 100 bytes
