@@ -26,12 +26,16 @@ describe('killRunnerProcesses', () => {
     const other = orphanOf('/tmp/bakehouse-test/runners/local-a2');
     await until(() => processAlive(mine) && processAlive(other));
 
-    const killed = killRunnerProcesses('/tmp/bakehouse-test/runners/local-a');
+    try {
+      const killed = killRunnerProcesses('/tmp/bakehouse-test/runners/local-a');
 
-    await until(() => !processAlive(mine));
-    expect(killed).toBe(1);
-    expect(processAlive(mine)).toBe(false);
-    expect(processAlive(other)).toBe(true);
-    process.kill(other, 'SIGKILL');
+      await until(() => !processAlive(mine));
+      expect(killed).toBe(1);
+      expect(processAlive(mine)).toBe(false);
+      expect(processAlive(other)).toBe(true);
+    } finally {
+      killRunnerProcesses('/tmp/bakehouse-test/runners/local-a');
+      killRunnerProcesses('/tmp/bakehouse-test/runners/local-a2');
+    }
   });
 });
