@@ -27,6 +27,7 @@ import {
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
 import { intakeRoute, intakeRoutes } from './intake-route.ts';
+import { liveBackendOf, StateFolderInUseError } from './live-backend.ts';
 import { dynamoDbFolder, localTables } from './local-tables.ts';
 import { LogStatusReporter, localBuildUrl } from './log-status-reporter.ts';
 import { endFailedBuild, LocalOrchestrator } from './orchestrator.ts';
@@ -77,13 +78,16 @@ export interface Backend {
  * local orchestrator running the synthesized state machine with the local
  * runner fleet and image store, and the HTTP server for webhooks and the
  * read API. Builds left running by an earlier backend are recorded as
- * interrupted.
+ * interrupted; a backend that still answers on the state folder is a
+ * {@link StateFolderInUseError}.
  */
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const stateDir = resolve(
     options.stateDir ?? process.env.BAKEHOUSE_STATE_DIR ?? '.bakehouse',
   );
   const logger = options.logger ?? new Logger({ serviceName: 'bakehouse' });
+  const running = await liveBackendOf(stateDir);
+  if (running) throw new StateFolderInUseError(stateDir, running);
   mkdirSync(join(stateDir, dynamoDbFolder), { recursive: true });
   const stops: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {

@@ -18,3 +18,19 @@ export async function liveBackendOf(stateDir: string): Promise<string | undefine
 
   return answered ? url : undefined;
 }
+
+/** A backend asked to start on a state folder that another backend serves. */
+export class StateFolderInUseError extends Error {
+  override readonly name = 'StateFolderInUseError';
+
+  constructor(
+    readonly stateDir: string,
+    readonly url: string,
+  ) {
+    super(
+      `a backend runs on ${stateDir} at ${url}; stop it first, or give this ` +
+        'one another state folder (--state-dir): started beside it, this one ' +
+        'would take its running builds for interrupted ones and end them',
+    );
+  }
+}

@@ -18,6 +18,9 @@ const port = values.port === undefined ? undefined : Number(values.port);
 const backend = await startBackend({
   ...(values['state-dir'] && { stateDir: values['state-dir'] }),
   ...(port !== undefined && { port }),
+}).catch((error: Error) => {
+  process.stderr.write(`bakehouse serve: ${error.message}\n`);
+  process.exit(1);
 });
 // Made now, not at the first delivery, so a sender can read it at once.
 await new LocalWebhookSecretSource(backend.stateDir).load();
