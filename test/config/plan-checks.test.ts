@@ -56,6 +56,35 @@ describe('planBuild: APPVEYOR_BAKE_IMAGE', () => {
   });
 });
 
+describe('planBuild: matrix size', () => {
+  const listOf = (key: string, count: number) =>
+    `${key}:\n${Array.from({ length: count }, (_, i) => `  - ${key[0]}${i}\n`).join('')}`;
+
+  it('rejects a matrix of more than 1,000 jobs before making them, at its first key', () => {
+    const yaml = `platform: [x86]\n${listOf('configuration', 100)}${listOf('image', 100)}`;
+
+    const started = Date.now();
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: The matrix makes 10000 jobs (before matrix.exclude); a build runs at most 1000 (Line: 103, Column: 1)',
+        line: 103,
+        column: 1,
+      },
+    ]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('plans a matrix of exactly 1,000 jobs', () => {
+    const yaml = `${listOf('configuration', 10)}${listOf('platform', 100)}`;
+
+    expect(buildOf(yaml).jobs).toHaveLength(1000);
+  });
+});
+
 describe('planBuild: config size', () => {
   it('rejects a config over 128 KB before planning, where the limit falls', () => {
     const line = `  - echo ${'x'.repeat(90)}\n`; // 100 bytes
