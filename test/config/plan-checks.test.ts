@@ -56,6 +56,19 @@ describe('planBuild: APPVEYOR_BAKE_IMAGE', () => {
   });
 });
 
+describe('planBuild: image names', () => {
+  it('rejects an empty image name at its value, rather than plan a job on no image', () => {
+    const result = planBuild('image:\n  - Ubuntu2204\n  - ""\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        message:
+          'Error parsing appveyor.yml: "image" names an empty image (Line: 2, Column: 3)',
+      },
+    ]);
+  });
+});
+
 describe('planBuild: matrix size', () => {
   const listOf = (key: string, count: number) =>
     `${key}:\n${Array.from({ length: count }, (_, i) => `  - ${key[0]}${i}\n`).join('')}`;
