@@ -22,12 +22,15 @@ export class GitSourceHost implements SourceHost {
     this.#folderOf = folderOf;
   }
 
-  /** The first of appveyor.yml, .appveyor.yml, appveyor.yaml at the commit (`git show`). */
+  /**
+   * The first of appveyor.yml, .appveyor.yml, appveyor.yaml at the commit
+   * that is a file (`git cat-file blob`: a folder of that name is passed over).
+   */
   async fetchConfig(repository: string, sha: string): Promise<ConfigFile | undefined> {
     const folder = this.#folderOf(repository);
     await this.#git(folder, ['rev-parse', '--verify', '--quiet', `${sha}^{commit}`]);
     for (const path of configFileNames) {
-      const text = await this.#git(folder, ['show', `${sha}:${path}`]).catch(
+      const text = await this.#git(folder, ['cat-file', 'blob', `${sha}:${path}`]).catch(
         () => undefined,
       );
       if (text !== undefined) return { path, text };

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { isEvent, newEvent } from '../shared/events/catalogue.ts';
 import type { DynamoDbEventStore } from '../shared/events/dynamodb-event-store.ts';
 import { StreamVersionConflictError } from '../shared/events/errors.ts';
 import type { NewEvent, StoredEvent } from '../shared/events/store.ts';
+import { RunnerLayout } from './runner-fleet/layout.ts';
+import { killRunnerProcesses } from './runner-fleet/runner-processes.ts';
 
 const reason = 'the embedded backend stopped while the build ran';
 
@@ -12,7 +13,8 @@ const reason = 'the embedded backend stopped while the build ran';
  * Ends the builds an earlier embedded backend left running: their local
  * executions died with it. Each gets RunnerTerminated for the runners it
  * still had (whose folders are removed), JobFinished for its open jobs, and
- * BuildFinished, all `interrupted`, in one commit per build.
+ * BuildFinished, all `interrupted`, in one commit per build; the runners'
+ * processes that outlived the earlier backend are killed.
  */
 export async function recordInterruptedBuilds(
   events: DynamoDbEventStore,
@@ -34,7 +36,9 @@ export async function recordInterruptedBuilds(
       throw error;
     }
     for (const runnerId of closing.runners) {
-      await rm(join(stateDir, 'runners', runnerId), { recursive: true, force: true });
+      const { folder } = new RunnerLayout(stateDir, runnerId);
+      killRunnerProcesses(folder);
+      await rm(folder, { recursive: true, force: true });
     }
     interrupted += 1;
     log.warn('build interrupted', { buildId: streamId.replace(/^build-/, ''), reason });

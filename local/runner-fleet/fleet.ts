@@ -17,6 +17,7 @@ import {
   type RunningPhase,
   startPhaseProcess,
 } from './phase-process.ts';
+import { killRunnerProcesses } from './runner-processes.ts';
 
 /** Fills a new runner's folder from a custom image (the local image store). */
 export type MaterializeImage = (
@@ -152,6 +153,7 @@ export class LocalRunnerFleet implements RunnerFleet {
       await running.finished;
     }
     for (const group of runner.processGroups) killProcessGroup(group);
+    killRunnerProcesses(runner.layout.folder);
     // A bake captured the runner before TerminateRunner: nothing is kept.
     rmSync(runner.layout.folder, { recursive: true, force: true });
   }

@@ -3,6 +3,8 @@
  * variables, one job each), with flat keys beside `matrix:` counted as global.
  * `NAME: { secure: ... }` stays ciphertext, flagged secure.
  */
+import { InvalidImageNameError } from '../images/errors.ts';
+import { validImageName } from '../images/names.ts';
 import type { EnvironmentConfig } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import type { EnvironmentVariable } from './plan.ts';
@@ -25,13 +27,53 @@ function noteVariable(
       'an image name is not secret, set it as plain text';
     sink.warn(reason, entry.keyAt, path);
   }
+  if (name === 'APPVEYOR_BAKE_IMAGE' && !variable.secure) {
+    noteBakeName(entry, variable.value, path, sink);
+  }
 }
+
+/** Warns when a written image name would be refused once the job has run. */
+function noteBakeName(
+  entry: YamlEntry,
+  value: string,
+  path: string,
+  sink: DiagnosticSink,
+): void {
+  if (value.trim() === '') return;
+  try {
+    validImageName(value);
+  } catch (error) {
+    if (!(error instanceof InvalidImageNameError)) throw error;
+    sink.warn(`${error.message}: no image is baked from it`, entry.value, path);
+  }
+}
+
+/**
+ * The names the runners' scripts can export (`export NAME=…` in bash,
+ * `$env:NAME = …` in PowerShell), the rule `appveyor SetVariable` applies.
+ */
+const variableName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The prefix of the phase script's own variables, such as its state folder. */
+const reservedPrefix = '__bh_';
 
 function readVariable(
   entry: YamlEntry,
   path: string,
   sink: DiagnosticSink,
 ): EnvironmentVariable | undefined {
+  if (!variableName.test(entry.key)) {
+    const rule = 'a name is letters, digits and _, not starting with a digit';
+    sink.error(`"${path}" is not a variable name: ${rule}`, entry.keyAt, path);
+
+    return undefined;
+  }
+  if (entry.key.startsWith(reservedPrefix)) {
+    const reason = `names starting with ${reservedPrefix} are Bakehouse's own`;
+    sink.error(`"${path}" is not a variable name: ${reason}`, entry.keyAt, path);
+
+    return undefined;
+  }
   const variable = readValue(entry, path, sink);
   if (variable) noteVariable(entry, variable, path, sink);
 

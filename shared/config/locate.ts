@@ -36,14 +36,16 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // A folder of that name is no config file: the next name is tried.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR') return undefined;
     throw error;
   }
 }
 
 /**
  * Finds the config in a folder, or reads `target` itself when it is a file.
- * Resolves to undefined when there is none.
+ * Resolves to undefined when there is none, or when `target` is neither.
  */
 export async function locateConfigOnDisk(
   target: string,
@@ -53,6 +55,8 @@ export async function locateConfigOnDisk(
   if (info.isFile()) {
     return { file: path.basename(target), text: await readFile(target, 'utf8') };
   }
+  // A device or a pipe (/dev/zero) is neither a config nor a folder of one.
+  if (!info.isDirectory()) return undefined;
 
   return locateConfig((name) => readIfPresent(path.join(target, name)));
 }

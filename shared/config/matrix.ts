@@ -51,6 +51,21 @@ export function cellMatchesAny(cell: MatrixCell, conditions: readonly MatrixCond
 }
 
 /** The cells of the matrix, in job order; `fallbackImage` when none is set. */
+/**
+ * The most jobs a build runs: a plan of more would not fit its ConfigLoaded
+ * event in one DynamoDB item, and a matrix of millions would not fit memory.
+ */
+export const maxJobsPerBuild = 1000;
+
+/** How many cells the matrix has before `matrix.exclude`, without making them. */
+export function matrixSize(config: Config): number {
+  const rows = Math.max(config.environment.matrix.length, 1);
+  const platforms = Math.max(config.platforms.length, 1);
+  const configurations = Math.max(config.configurations.length, 1);
+
+  return Math.max(config.images.length, 1) * rows * platforms * configurations;
+}
+
 export function expandMatrix(config: Config, fallbackImage: string): MatrixCell[] {
   const images = config.images.length > 0 ? config.images : [fallbackImage];
   const rows = config.environment.matrix.length > 0 ? config.environment.matrix : [[]];

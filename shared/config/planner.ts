@@ -13,7 +13,14 @@ import { filterReason, skipMarkerReason } from './filters.ts';
 import { noteIgnoredSettings } from './ignored-settings.ts';
 import { defaultImage, platformOfImage } from './image-platform.ts';
 import { loadYaml } from './load.ts';
-import { cellMatchesAny, cellName, expandMatrix, type MatrixCell } from './matrix.ts';
+import {
+  cellMatchesAny,
+  cellName,
+  expandMatrix,
+  type MatrixCell,
+  matrixSize,
+  maxJobsPerBuild,
+} from './matrix.ts';
 import { mergeBlock } from './merge.ts';
 import { planPhases } from './phases.ts';
 import type {
@@ -28,7 +35,7 @@ import { matrixBlockRules } from './schema.ts';
 import { matrixBlocks, selectConfig } from './select.ts';
 import { readConfig } from './validate.ts';
 import { defaultVersionFormat } from './version.ts';
-import type { YamlMap } from './yaml-node.ts';
+import { entryOf, type YamlMap } from './yaml-node.ts';
 
 /** How to plan: the file name for messages, and the operator's image defaults. */
 export interface PlanOptions {
@@ -46,6 +53,9 @@ interface MatrixBlock {
   readonly config: Config;
   merged?: Config;
 }
+
+/** The keys whose lists multiply into the matrix, in the order an error names them. */
+const matrixKeys = ['environment', 'image', 'platform', 'configuration'];
 
 function rejected(sink: DiagnosticSink): PlanResult {
   return { kind: 'rejected', errors: sink.errors };
@@ -179,6 +189,14 @@ function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult 
     config: readConfig(node, new DiagnosticSink(sink.file), 'for'),
   }));
   const context = { base, selected: selection.config, blocks, trigger, options, notes };
+  const size = matrixSize(base);
+  if (size > maxJobsPerBuild) {
+    const at = matrixKeys.flatMap((key) => entryOf(selection.config, key) ?? [])[0];
+    const reason = `The matrix makes ${size} jobs (before matrix.exclude); a build runs at most ${maxJobsPerBuild}`;
+    sink.error(reason, at?.keyAt ?? { line: 1, column: 1 });
+
+    return rejected(sink);
+  }
   const cells = expandMatrix(base, options.defaultImage ?? defaultImage);
   if (cells.length === 0) return skipped('matrix.exclude removes every job', sink);
   const jobs: JobPlan[] = [];

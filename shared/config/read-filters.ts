@@ -34,10 +34,17 @@ export function readSection(
   return node;
 }
 
+/** Reads a pattern or a list of them; an invalid one is located at its item. */
 function readPatterns(node: YamlNode, path: string, sink: DiagnosticSink): Pattern[] {
   const texts = readStringList(node, path, sink);
+  const itemOf = (text: string) =>
+    node.kind === 'seq'
+      ? node.items.find((item) => item.kind === 'scalar' && item.text === text)
+      : undefined;
 
-  return texts.flatMap((text) => readPattern(text, node, path, sink) ?? []);
+  return texts.flatMap(
+    (text) => readPattern(text, itemOf(text) ?? node, path, sink) ?? [],
+  );
 }
 
 /** Reads `branches: { only, except }`. */

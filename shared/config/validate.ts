@@ -156,10 +156,10 @@ function readValue(
       config.maxJobs = readInteger(value, key, sink, 1);
       break;
     case 'image':
-      config.images = readStringList(value, key, sink);
+      config.images = readImages(value, key, sink);
       break;
     case 'os':
-      if (config.images.length === 0) config.images = readStringList(value, key, sink);
+      if (config.images.length === 0) config.images = readImages(value, key, sink);
       break;
     case 'platform':
       config.platforms = readStringList(value, key, sink);
@@ -255,4 +255,16 @@ export function readConfig(
   config.scripts = scripts;
 
   return config;
+}
+
+/** Reads `image:` (or `os:`); an empty name is a located error, not an image. */
+function readImages(value: YamlNode, key: string, sink: DiagnosticSink): string[] {
+  const names = readStringList(value, key, sink);
+  if (names.some((name) => name.trim() === '')) {
+    sink.error(`"${key}" names an empty image`, value, key);
+
+    return names.filter((name) => name.trim() !== '');
+  }
+
+  return names;
 }

@@ -27,6 +27,9 @@ export class OctokitSourceHost implements SourceHost {
             mediaType: { format: 'raw' },
           });
 
+          // A folder of that name is answered with its listing, not raw.
+          if (Array.isArray(answer.data)) return undefined;
+
           return String(answer.data);
         } catch (error) {
           if (httpStatus(error) === 404) return undefined;

@@ -109,8 +109,8 @@ export function parsePayload<T>(
       node && typeof node === 'object' ? Reflect.get(node, key) : undefined,
     value,
   );
-  const expected =
-    issue && 'expected' in issue ? `should be a ${String(issue.expected)}` : '';
+  const kind = issue && 'expected' in issue ? String(issue.expected) : '';
+  const expected = kind && `should be ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`;
   const rule = issue?.code === 'custom' ? `${issue.message}: ${quoted(found)}` : '';
   const problem =
     found === undefined

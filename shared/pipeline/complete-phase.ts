@@ -19,11 +19,10 @@ const closingPhases: ReadonlySet<string> = new Set(
  */
 export async function completePhase(result: PhaseResult, deps: Deps): Promise<void> {
   const { buildId, jobId, phase } = result;
-  const build = await readBuild(deps.events, buildId);
-  const runner = allOf(build, 'RunnerLaunched').find((e) => e.data.jobId === jobId);
-  if (runner) await deps.waiting.clear(runner.data.runnerId, phase);
-
   try {
+    const build = await readBuild(deps.events, buildId);
+    const runner = allOf(build, 'RunnerLaunched').find((e) => e.data.jobId === jobId);
+    if (runner) await deps.waiting.clear(runner.data.runnerId, phase);
     await recordPhase(deps.events, build, result);
   } catch (error) {
     // A result that cannot be recorded still ends the waiting state, so the

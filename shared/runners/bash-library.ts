@@ -41,6 +41,8 @@ ${pushArtifactFunction}case \${verb,,} in
     else value=\${positional[1]-}; fi
     [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] ||
       fail "SetVariable needs a name of letters, digits and _, not '$name'"
+    [[ $name != __bh_* ]] ||
+      fail "SetVariable cannot set '$name': names starting with __bh_ are Bakehouse's own"
     quote qname "$name"; quote qvalue "$value"
     printf '__bh_set %s %s\\n' "$qname" "$qvalue" >> "$dir/variables.pending" ;;
   addmessage)

@@ -34,6 +34,70 @@ describe('planBuild: environment', () => {
   });
 });
 
+describe('planBuild: APPVEYOR_BAKE_IMAGE', () => {
+  it('warns at the value when the image name would be refused after the job', () => {
+    const plan = buildOf('environment:\n  APPVEYOR_BAKE_IMAGE: ../../etc/evil\n');
+
+    expect(plan.warnings).toMatchObject([
+      {
+        line: 2,
+        column: 24,
+        message: expect.stringContaining(
+          'Invalid image name "../../etc/evil": use 1 to 80 letters',
+        ),
+      },
+    ]);
+  });
+
+  it('says nothing of a valid image name', () => {
+    const plan = buildOf('environment:\n  APPVEYOR_BAKE_IMAGE: prime-tools\n');
+
+    expect(plan.warnings).toEqual([]);
+  });
+});
+
+describe('planBuild: image names', () => {
+  it('rejects an empty image name at its value, rather than plan a job on no image', () => {
+    const result = planBuild('image:\n  - Ubuntu2204\n  - ""\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        message:
+          'Error parsing appveyor.yml: "image" names an empty image (Line: 2, Column: 3)',
+      },
+    ]);
+  });
+});
+
+describe('planBuild: matrix size', () => {
+  const listOf = (key: string, count: number) =>
+    `${key}:\n${Array.from({ length: count }, (_, i) => `  - ${key[0]}${i}\n`).join('')}`;
+
+  it('rejects a matrix of more than 1,000 jobs before making them, at its first key', () => {
+    const yaml = `platform: [x86]\n${listOf('configuration', 100)}${listOf('image', 100)}`;
+
+    const started = Date.now();
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: The matrix makes 10000 jobs (before matrix.exclude); a build runs at most 1000 (Line: 103, Column: 1)',
+        line: 103,
+        column: 1,
+      },
+    ]);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('plans a matrix of exactly 1,000 jobs', () => {
+    const yaml = `${listOf('configuration', 10)}${listOf('platform', 100)}`;
+
+    expect(buildOf(yaml).jobs).toHaveLength(1000);
+  });
+});
+
 describe('planBuild: config size', () => {
   it('rejects a config over 128 KB before planning, where the limit falls', () => {
     const line = `  - echo ${'x'.repeat(90)}\n`; // 100 bytes
@@ -106,5 +170,45 @@ describe('planBuild: max_jobs', () => {
 
   it('plans a max_jobs of 1', () => {
     expect(buildOf('max_jobs: 1\n').maxJobs).toBe(1);
+  });
+});
+
+describe('planBuild: environment variable names', () => {
+  it('rejects a name a script cannot export, at its key', () => {
+    const yaml = 'environment:\n  GOOD: 1\n  "X=1; exit 0; Y": z\n';
+
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toEqual([
+      {
+        file: 'appveyor.yml',
+        message:
+          'Error parsing appveyor.yml: "environment.X=1; exit 0; Y" is not a variable name: a name is letters, digits and _, not starting with a digit (Line: 3, Column: 3)',
+        line: 3,
+        column: 3,
+        path: 'environment.X=1; exit 0; Y',
+      },
+    ]);
+  });
+
+  it("rejects a name of the phase script's own, which would move its state folder", () => {
+    const result = planBuild('environment:\n  __bh_dir: /tmp/elsewhere\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        message:
+          'Error parsing appveyor.yml: "environment.__bh_dir" is not a variable name: names starting with __bh_ are Bakehouse\'s own (Line: 2, Column: 3)',
+      },
+    ]);
+  });
+
+  it('rejects a name with a space in a matrix row', () => {
+    const yaml = 'environment:\n  matrix:\n    - BAD NAME: x\n';
+
+    const result = planBuild(yaml, push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      { line: 3, column: 7, path: 'environment.matrix[0].BAD NAME' },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -129,6 +129,23 @@ describe('bakehouse validate', () => {
 
     expect(code).toBe(2);
     expect(err).toMatch(/no appveyor\.yml found at /);
+  });
+
+  it('exits 2 for a path that is neither a file nor a folder, such as /dev/zero', async () => {
+    const code = await validate.run(['/dev/zero']);
+
+    expect(code).toBe(2);
+    expect(err).toBe('bakehouse validate: no appveyor.yml found at /dev/zero\n');
+  });
+
+  it('passes over a folder named appveyor.yml to the next name', async () => {
+    const folder = folderWith({ '.appveyor.yml': 'branches:\n  only: [main]\n' });
+    mkdirSync(path.join(folder, 'appveyor.yml'));
+
+    const code = await validate.run([folder, '--branch', 'feature']);
+
+    expect(code).toBe(0);
+    expect(out).toBe("Skipped, because branch 'feature' is filtered out by branches.\n");
   });
 });
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +64,19 @@ describe('GitSourceHost', () => {
       { path: 'appveyor.yml', text: 'image: Ubuntu2204\n' },
       { path: 'appveyor.yaml', text: 'build: off\n' },
     ]);
+  });
+
+  it('passes over a folder named appveyor.yml to the next name', async () => {
+    mkdirSync(path.join(folder, 'appveyor.yml'));
+    const sha = commit(
+      folder,
+      { 'appveyor.yml/notes.txt': 'a folder\n', '.appveyor.yml': 'image: Ubuntu\n' },
+      'Folder named like the config',
+    );
+
+    const found = await host.fetchConfig('octo/app', sha);
+
+    expect(found).toEqual({ path: '.appveyor.yml', text: 'image: Ubuntu\n' });
   });
 
   it('lists the files changed between two commits', async () => {

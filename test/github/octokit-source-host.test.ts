@@ -48,6 +48,20 @@ describe('OctokitSourceHost', () => {
     expect(seen[0]?.headers.get('authorization')).toBe(`token ${token}`);
   });
 
+  it('passes over a folder named appveyor.yml, which GitHub answers with a listing', async () => {
+    const { source } = host((r) =>
+      r.url.pathname.endsWith('/contents/appveyor.yml')
+        ? { json: [{ type: 'file', name: 'notes.txt' }] }
+        : r.url.pathname.endsWith('/.appveyor.yml')
+          ? { text: 'image: Ubuntu\n' }
+          : notFound,
+    );
+
+    const config = await source.fetchConfig('octo/app', 'abc123');
+
+    expect(config).toEqual({ path: '.appveyor.yml', text: 'image: Ubuntu\n' });
+  });
+
   it('answers undefined when the commit has no config', async () => {
     const { source } = host(() => notFound);
 

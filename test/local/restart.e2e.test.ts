@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replay } from '../../bin/replay.ts';
 import { type Backend, startBackend } from '../../local/backend.ts';
 import { waitForBuild } from '../../local/build-waiter.ts';
+import { BackendRunningError } from '../../local/live-backend.ts';
 import { localBuildUrl } from '../../local/log-status-reporter.ts';
 import { buildStream, isEvent } from '../../shared/events/catalogue.ts';
 import type { BuildView } from '../../shared/views/build-view.ts';
@@ -96,6 +97,15 @@ describe('the embedded backend started again on the same state folder', () => {
     );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`a backend runs on ${stateDir} at ${again?.url}`);
+  });
+
+  it('refuses to start a second backend on the state folder while one runs', async () => {
+    const second = startBackend({ stateDir, logger: logger() });
+
+    await expect(second).rejects.toThrow(
+      new BackendRunningError(stateDir, String(again?.url)),
+    );
+    expect(readFileSync(join(stateDir, 'endpoint'), 'utf8').trim()).toBe(again?.url);
   });
 
   it('leaves a skipped build skipped, with nothing appended', async () => {

@@ -196,6 +196,20 @@ describe('LocalRunnerFleet', () => {
     expect(processAlive(background)).toBe(false);
   });
 
+  it('kills what a phase started in a session of its own when the runner ends', async () => {
+    const runnerId = await fleet.launch(spec);
+    await runPhase(runnerId, 'on_finish', [
+      command('setsid sleep 60 > /dev/null 2>&1 < /dev/null & echo $! > ~/bg.pid'),
+    ]);
+    const pidFile = join(fleet.runnerFolder(runnerId), 'home', 'bg.pid');
+    const background = Number(readFileSync(pidFile, 'utf8'));
+
+    await fleet.terminate(runnerId, 'job finished');
+
+    await until(() => !processAlive(background));
+    expect(processAlive(background)).toBe(false);
+  });
+
   it('finds the runners of a build, or of one of its jobs, until they end', async () => {
     const one = await fleet.launch(spec);
     const two = await fleet.launch({ ...spec, jobId: '2' });

@@ -134,6 +134,33 @@ describe("recording a phase's result, on DynamoDB Local", () => {
       },
     ]);
   });
+
+  it('fails the task, saying why, when the build cannot even be read (a full disk)', async () => {
+    const deps = pipelineDeps(tables, config);
+    const buildId = await requestBuild(tables.store);
+    await loadConfig({ buildId }, deps);
+    const broken = {
+      ...deps,
+      events: {
+        read: async () => {
+          throw new Error('InternalFailure: the disk is full');
+        },
+        commit: deps.events.commit.bind(deps.events),
+      },
+    };
+
+    await completePhase(buildScriptResult(buildId), broken);
+
+    expect(deps.callbacks.calls).toEqual([
+      {
+        token: `${buildId}/1/build_script`,
+        error: 'PhaseNotRecorded',
+        cause: expect.stringMatching(
+          /could not be recorded: InternalFailure: the disk is full/,
+        ),
+      },
+    ]);
+  });
 });
 
 /** A file the phase pushed, as the runner reports it. */

@@ -158,6 +158,19 @@ describe('bashPhaseScript, run by bash', () => {
     expect(badVerb.output).toContain("appveyor: 'AddTest' is not supported by Bakehouse");
   });
 
+  it("refuses to set the phase script's own variables, which name its state folder", () => {
+    runner = tempRunner();
+
+    const run = runPhase(runner, linuxJob(), 'install', [
+      command('appveyor SetVariable -Name __bh_dir -Value /tmp'),
+    ]);
+
+    expect(run.report).toMatchObject({ outcome: 'failed', exitCode: 2 });
+    expect(run.output).toContain(
+      "SetVariable cannot set '__bh_dir': names starting with __bh_ are Bakehouse's own",
+    );
+  });
+
   it("answers `appveyor version` with Bakehouse's version, where AppVeyor gives its agent's", () => {
     runner = tempRunner();
 

@@ -132,6 +132,22 @@ describe('refs and branch names', () => {
     expect(store.events).toEqual([]);
   });
 
+  it.each([
+    ['a body that is a list', [], "'(body)' should be an object"],
+    [
+      'commits that are text',
+      { ...push('octo/app', 'refs/heads/main'), commits: 'x' },
+      "'commits' should be an array",
+    ],
+  ])('answers 400 in plain English for %s', async (_, payload, problem) => {
+    const { deps } = memoryIntake();
+
+    const answer = await acceptDelivery(await signedRequest('push', payload), deps);
+
+    expect(answer.statusCode).toBe(400);
+    expect(answer.body.message).toBe(`push payload: ${problem}`);
+  });
+
   it("answers 400 naming the pull request's head branch when it is no branch name", async () => {
     const { deps } = memoryIntake();
 
