@@ -18,6 +18,8 @@ import type { ImageSettings } from './catalog.ts';
 import { ImageBakeFailedError, ImagePendingError } from './errors.ts';
 import type { ImageStore } from './ports.ts';
 import type { ImageRegistry } from './registry.ts';
+import { notOwnerReason } from './registry-decisions.ts';
+import { mayBake } from './registry-state.ts';
 
 /**
  * The bake states of the pipeline, each `(input, deps) => output` like the
@@ -59,12 +61,16 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   const variables: Record<string, string> = {};
   if (setByScript !== undefined) variables[bakeImageVariable] = setByScript;
 
-  const decision = shouldBake(
-    failed ? 'failed' : 'succeeded',
-    job.bake,
-    variables,
-    { pullRequest: build.requested.pullRequest },
-    deps.settings,
+  const decision = await ownedBy(
+    shouldBake(
+      failed ? 'failed' : 'succeeded',
+      job.bake,
+      variables,
+      { pullRequest: build.requested.pullRequest },
+      deps.settings,
+    ),
+    build.requested.repository,
+    deps.registry,
   );
   const { buildId, jobId } = state;
   if (decision.bake) {
@@ -84,6 +90,19 @@ export async function decideBake(input: unknown, deps: BakeDeps): Promise<BakeDe
   }
 
   return decision;
+}
+
+/** The decision, or a skip when the image belongs to another repository. */
+async function ownedBy(
+  decision: BakeDecision,
+  repository: string,
+  registry: ImageRegistry,
+): Promise<BakeDecision> {
+  if (!decision.bake) return decision;
+  const image = await registry.load(decision.name);
+  if (!image || mayBake(image, repository)) return decision;
+
+  return { bake: false, reason: `bake skipped: ${notOwnerReason(image, repository)}` };
 }
 
 /**

@@ -2,7 +2,13 @@ import type { Platform } from '../config/plan.ts';
 import { type EventDataMap, newEvent } from '../events/catalogue.ts';
 import type { NewEvent } from '../events/store.ts';
 import { ImageCommandRefusedError } from './errors.ts';
-import { findVersion, type ImageState, type ImageVersion } from './registry-state.ts';
+import {
+  findVersion,
+  type ImageState,
+  type ImageVersion,
+  imageOwner,
+  mayBake,
+} from './registry-state.ts';
 
 /**
  * The image registry's decisions: given an image's folded state and a
@@ -21,11 +27,16 @@ export interface ImageDecision {
   readonly events: readonly NewEvent[];
 }
 
-/** Adds the next version of a name and makes it current in the same commit. */
+/**
+ * Adds the next version of a name and makes it current in the same commit;
+ * refused for a build of a repository the image does not belong to.
+ */
 export function decideAddVersion(
   state: ImageState | undefined,
   added: NewImageVersion,
 ): ImageDecision {
+  if (state && !mayBake(state, added.repository))
+    refuse(notOwnerReason(state, added.repository));
   const version = (state?.lastVersion ?? 0) + 1;
   const buildId = added.buildId;
 
@@ -152,4 +163,13 @@ function label(state: ImageState, version: number): string {
 
 function refuse(message: string): never {
   throw new ImageCommandRefusedError(message);
+}
+
+/** Why a build of `repository` may not bake an image another repository owns. */
+export function notOwnerReason(state: ImageState, repository: string): string {
+  return (
+    `image ${state.name} belongs to ${imageOwner(state)}, whose build baked its ` +
+    `oldest version: a build of ${repository} may use it but not bake it (an ` +
+    'operator frees the name by deleting its versions)'
+  );
 }

@@ -77,6 +77,22 @@ export function findVersion(
   return state.versions.find((v) => v.version === version);
 }
 
+/**
+ * The repository an image belongs to: the one that baked its oldest live
+ * version. Only its builds bake the name again; any build may use it. An
+ * image whose versions are all deleted belongs to no one.
+ */
+export function imageOwner(state: ImageState | undefined): string | undefined {
+  return state?.versions[0]?.repository;
+}
+
+/** True when builds of `repository` may bake this image (GitHub names ignore case). */
+export function mayBake(state: ImageState | undefined, repository: string): boolean {
+  const owner = imageOwner(state);
+
+  return owner === undefined || owner.toLowerCase() === repository.toLowerCase();
+}
+
 /** The current version's details, if the image has one. */
 export function currentVersion(state: ImageState): ImageVersion | undefined {
   return state.current === undefined ? undefined : findVersion(state, state.current);

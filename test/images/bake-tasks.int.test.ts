@@ -21,6 +21,7 @@ import { defaultImageSettings } from '../../shared/images/catalog.ts';
 import type { ImageStore } from '../../shared/images/ports.ts';
 import { ImageRegistry } from '../../shared/images/registry.ts';
 import { freshStore, localClient } from '../events/support.ts';
+import { bakedVersion } from './support.ts';
 
 const config = [
   'image: Ubuntu2204',
@@ -73,10 +74,14 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
     await rm(stateFolder, { recursive: true, force: true });
   });
 
-  async function seedBuild(buildId: string, configText = config): Promise<void> {
+  async function seedBuild(
+    buildId: string,
+    configText = config,
+    repository = 'acme/tools',
+  ): Promise<void> {
     const requested = newEvent('BuildRequested', {
       buildId,
-      repository: 'acme/tools',
+      repository,
       sha: `sha-${buildId}`,
       ref: 'refs/heads/master',
       branch: 'master',
@@ -317,5 +322,39 @@ describe('bake tasks on DynamoDB Local and the local image store', () => {
         `bake cancelled: wrong branch; image ${bakedImage.ref} was available and is ` +
         'kept, for an operator',
     });
+  });
+
+  it('skips the bake of an image another repository owns, saying whose it is', async () => {
+    await deps.registry.addVersion(bakedVersion('own0', { name: 'Owned-Image' }));
+    const owned = config.replace('Tools-Image', 'owned-image');
+    await seedBuild('own1', owned, 'other/app');
+    await seedBuild('own2', owned, 'ACME/Tools');
+
+    const hijack = await decideBake(jobState('own1'), deps);
+    const owner = await decideBake(jobState('own2'), deps);
+
+    expect(hijack).toEqual({
+      bake: false,
+      reason:
+        'bake skipped: image Owned-Image belongs to acme/tools, whose build baked its ' +
+        'oldest version: a build of other/app may use it but not bake it (an operator ' +
+        'frees the name by deleting its versions)',
+    });
+    expect((await events.read(buildStream('own1'))).at(-1)?.data).toMatchObject({
+      level: 'warning',
+      message: hijack.bake ? '' : hijack.reason,
+    });
+    expect(owner).toEqual({ bake: true, name: 'owned-image' });
+  });
+
+  it('refuses to register a version for a repository the image does not belong to', async () => {
+    await deps.registry.addVersion(bakedVersion('reg0', { name: 'Guarded-Image' }));
+
+    await expect(
+      deps.registry.addVersion(
+        bakedVersion('reg1', { name: 'guarded-image', repository: 'other/app' }),
+      ),
+    ).rejects.toThrow(/image Guarded-Image belongs to acme\/tools/);
+    expect((await deps.registry.load('guarded-image'))?.versions).toHaveLength(1);
   });
 });
