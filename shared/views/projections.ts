@@ -81,7 +81,8 @@ const imageProjection: Projection<ImageView> = {
           name: image.name,
           currentVersion: image.currentVersion,
           currentRef: current?.ref,
-          versionCount: image.versions.length,
+          // Deleted versions keep their provenance, not their place in the count.
+          versionCount: image.versions.filter((v) => v.status !== 'deleted').length,
           updatedAt: image.updatedAt,
         },
       ],

@@ -59,7 +59,11 @@ describe('the image view after a forced delete of the current version', () => {
 
     expect(view.currentVersion).toBeUndefined();
     expect(view.versions).toMatchObject([{ version: 1, status: 'deleted' }]);
-    expect(listed).toMatchObject({ currentVersion: undefined, currentRef: undefined });
+    expect(listed).toMatchObject({
+      currentVersion: undefined,
+      currentRef: undefined,
+      versionCount: 0,
+    });
   });
 
   it('shows the successor the rollback names as current', () => {
@@ -73,6 +77,10 @@ describe('the image view after a forced delete of the current version', () => {
     ]);
 
     expect(view.currentVersion).toBe(1);
-    expect(listed).toMatchObject({ currentVersion: 1, currentRef: 'ami-1' });
+    expect(listed).toMatchObject({
+      currentVersion: 1,
+      currentRef: 'ami-1',
+      versionCount: 1,
+    });
   });
 });
