@@ -29,6 +29,11 @@ export const endpointVariable = 'BAKEHOUSE_ENDPOINT';
 export const stateDirVariable = 'BAKEHOUSE_STATE_DIR';
 
 /** Raised when no backend is known or none answers; the message says how to start one. */
+/** An argument of the right count but the wrong form, found by a command's body: exit 2. */
+export class CommandUsageError extends Error {
+  override readonly name = 'CommandUsageError';
+}
+
 export class BackendUnreachableError extends Error {
   override readonly name = 'BackendUnreachableError';
 }
@@ -243,6 +248,10 @@ export async function runClientCommand<O extends Options>(
 
     return await body({ ...parsed, client });
   } catch (error) {
+    if (error instanceof CommandUsageError) {
+      process.stderr.write(`bakehouse ${name}: ${error.message}\n${usage}\n`);
+      return 2;
+    }
     const known = [
       BackendUnreachableError,
       ApiAnswerError,

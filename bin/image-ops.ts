@@ -4,7 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { rollbackAnswer, versionAnswer } from './answers.ts';
-import { type ClientCommandInput, runClientCommand } from './client.ts';
+import {
+  type ClientCommandInput,
+  CommandUsageError,
+  runClientCommand,
+} from './client.ts';
 import { json } from './format.ts';
 
 const usage = `Usage: bakehouse image rollback <name> [--to V]
@@ -133,14 +137,24 @@ function describe(operation: Operation, name: string, answer: unknown): string {
   return `Image ${name}: v${number} ${done}\n`;
 }
 
-/** The version in the path, `3` for `v3`; the API refuses what is not a number. */
+/** The version in the path, `3` for `v3`. */
 function version(positionals: readonly string[]): string {
-  return encodeURIComponent((positionals[1] ?? '').replace(/^v/i, ''));
+  return String(versionNumber(positionals[1] ?? '', 'the version'));
 }
 
-/** `--to 3` or `--to v3` as a number; anything else is sent as given, to be refused. */
-function rollbackTarget(text: string): number | string {
-  const bare = text.replace(/^v/i, '');
+/** `--to 3` or `--to v3` as a number. */
+function rollbackTarget(text: string): number {
+  return versionNumber(text, '--to');
+}
 
-  return /^\d+$/.test(bare) ? Number(bare) : text;
+/** A version as written (`3`, `v3`); anything else is wrong usage. */
+function versionNumber(text: string, what: string): number {
+  const bare = text.replace(/^v/i, '');
+  if (!/^\d+$/.test(bare) || Number(bare) < 1) {
+    throw new CommandUsageError(
+      `${what} is a version number such as 3 or v3, not '${text}'`,
+    );
+  }
+
+  return Number(bare);
 }

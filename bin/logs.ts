@@ -67,7 +67,9 @@ export const logs: Command = {
         if (!following) return printOnce(client, buildId, selection, out);
         const interval = Number(values.interval ?? 1000);
         if (!Number.isInteger(interval) || interval < 10) {
-          process.stderr.write('bakehouse logs: --interval should be 10 or more\n');
+          process.stderr.write(
+            `bakehouse logs: --interval is a whole number of milliseconds, 10 or more, not '${values.interval}'\n`,
+          );
           return 2;
         }
 

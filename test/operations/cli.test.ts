@@ -142,6 +142,29 @@ describe('bakehouse cancel, rebuild and image operations', () => {
     expect(sent).toEqual([]);
   });
 
+  it('exits 2 naming a version that is no version number, sending nothing', async () => {
+    const sent = fakeBackend(200, {});
+
+    const deleted = await runCommand(image, ['delete', 'tools', 'v0', ...endpoint]);
+    const rolled = await runCommand(image, [
+      'rollback',
+      'tools',
+      '--to',
+      'abc',
+      ...endpoint,
+    ]);
+
+    expect(deleted.code).toBe(2);
+    expect(deleted.stderr).toMatch(
+      /^bakehouse image delete: the version is a version number such as 3 or v3, not 'v0'\n/,
+    );
+    expect(rolled.code).toBe(2);
+    expect(rolled.stderr).toContain(
+      "--to is a version number such as 3 or v3, not 'abc'",
+    );
+    expect(sent).toEqual([]);
+  });
+
   it('shows an image named like an operation when the name follows --', async () => {
     const sent = fakeBackend(200, {
       name: 'delete',
