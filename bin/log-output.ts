@@ -1,6 +1,7 @@
 /** What `bakehouse logs` prints: text for people, or JSON lines for scripts (--json). */
 import type { BuildView, JobView, PhaseView } from '../shared/views/build-view.ts';
 import { cell, duration } from './format.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 /** How `bakehouse logs` writes the phases it reads and the build it follows. */
 export interface LogOutput {
@@ -18,8 +19,8 @@ export interface LogOutput {
 }
 
 /**
- * Text for people: a header when a phase appears, its output as it comes,
- * a footer when it ends; `Build <id>: <status>` lines, and a last line
+ * Text for people: a header when a phase appears, its output as it comes
+ * (on a terminal, with control characters made visible), a footer when it ends; `Build <id>: <status>` lines, and a last line
  * with how the build ended.
  */
 export class TextLogOutput implements LogOutput {
@@ -32,7 +33,8 @@ export class TextLogOutput implements LogOutput {
 
   phaseText(text: string): void {
     if (text === '') return;
-    process.stdout.write(text);
+    // On a terminal, what a build printed cannot drive it; a pipe gets it as printed.
+    process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text);
     this.#open = !text.endsWith('\n');
   }
 
