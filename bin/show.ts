@@ -5,6 +5,7 @@ import { buildAnswer, historyAnswer } from './answers.ts';
 import { ApiAnswerError, type BakehouseClient, runClientCommand } from './client.ts';
 import type { Command } from './commands.ts';
 import { cell, duration, json, shortSha, table, time } from './format.ts';
+import { terminalSafe } from './terminal-text.ts';
 
 const usage = `Usage: bakehouse show <build id> [--states] [--json] [--endpoint URL]
 
@@ -39,7 +40,9 @@ export const show: Command = {
                 : { build };
           process.stdout.write(json(shown));
         } else {
-          process.stdout.write(describeBuild(build));
+          // Messages are a build's own words: on a terminal they cannot drive it.
+          const text = describeBuild(build);
+          process.stdout.write(process.stdout.isTTY ? terminalSafe(text) : text);
           if (typeof states === 'string') process.stdout.write(`\n${states}\n`);
           else if (states) process.stdout.write(`\n${describeStates(states)}`);
         }
