@@ -44,7 +44,10 @@ export const build: Command = {
         const { repository, deliveryId } = answer;
 
         if (values.json) {
-          process.stdout.write(json({ ...answer.body, repository, deliveryId }));
+          const { branch, sha } = answer;
+          process.stdout.write(
+            json({ ...answer.body, repository, branch, sha, deliveryId }),
+          );
         } else if (typeof answer.body.buildId === 'string') {
           process.stdout.write(
             `Build ${answer.body.buildId} requested: ${repository} ` +

@@ -79,8 +79,10 @@ describe('bakehouse build', () => {
       server.url,
     ]);
 
-    const { repository } = JSON.parse(stdout);
+    const { repository, branch, sha } = JSON.parse(stdout);
     expect(repository).toBe('local/tools');
+    // What the text line says too: the branch and the commit pushed.
+    expect({ branch, sha }).toEqual({ branch: 'main', sha: repo.sha });
     expect(await realpath(localRepositoryFolder(stateDir, repository))).toBe(
       await realpath(repo.folder),
     );
