@@ -3,6 +3,7 @@
  * of AppVeyor's reference: wrong types are located errors, unknown keys
  * warnings, keys Bakehouse does not run are noted as such.
  */
+import { hasControlCharacter } from '../text/control.ts';
 import type { Config, MatrixCondition, RawCommand } from './config.ts';
 import type { DiagnosticSink } from './diagnostics.ts';
 import { readEnvironment } from './environment.ts';
@@ -169,6 +170,15 @@ function readValue(
       break;
     case 'clone_folder':
       config.cloneFolder = readString(value, key, sink);
+      // A path with a control character (NUL, a newline) names no folder git could clone into.
+      if (config.cloneFolder !== undefined && hasControlCharacter(config.cloneFolder)) {
+        sink.error(
+          '"clone_folder" value must be a path without control characters',
+          value,
+          key,
+        );
+        config.cloneFolder = undefined;
+      }
       break;
     case 'clone_depth':
       config.cloneDepth = readInteger(value, key, sink);

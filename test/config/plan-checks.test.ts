@@ -69,6 +69,20 @@ describe('planBuild: image names', () => {
   });
 });
 
+describe('planBuild: clone_folder', () => {
+  it('rejects a clone folder with a control character at its value', () => {
+    const result = planBuild('clone_folder: "/home/appveyor/a\\0b"\n', push());
+
+    expect(result.kind === 'rejected' && result.errors).toMatchObject([
+      {
+        message:
+          'Error parsing appveyor.yml: "clone_folder" value must be a path without ' +
+          'control characters (Line: 1, Column: 15)',
+      },
+    ]);
+  });
+});
+
 describe('planBuild: matrix size', () => {
   const listOf = (key: string, count: number) =>
     `${key}:\n${Array.from({ length: count }, (_, i) => `  - ${key[0]}${i}\n`).join('')}`;
