@@ -271,7 +271,12 @@ export function readConfig(
 function readImages(value: YamlNode, key: string, sink: DiagnosticSink): string[] {
   const names = readStringList(value, key, sink);
   if (names.some((name) => name.trim() === '')) {
-    sink.error(`"${key}" names an empty image`, value, key);
+    // At the empty item of a list, else at the value.
+    const empty =
+      value.kind === 'seq'
+        ? value.items.find((item) => item.kind === 'scalar' && item.text.trim() === '')
+        : undefined;
+    sink.error(`"${key}" names an empty image`, empty ?? value, key);
 
     return names.filter((name) => name.trim() !== '');
   }

@@ -63,7 +63,7 @@ describe('planBuild: image names', () => {
     expect(result.kind === 'rejected' && result.errors).toMatchObject([
       {
         message:
-          'Error parsing appveyor.yml: "image" names an empty image (Line: 2, Column: 3)',
+          'Error parsing appveyor.yml: "image" names an empty image (Line: 3, Column: 5)',
       },
     ]);
   });
