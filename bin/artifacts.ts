@@ -135,7 +135,8 @@ function select(
 function listing(list: ArtifactListAnswer, selected: readonly JobArtifact[]): string {
   const notListed = list.jobs.reduce((sum, j) => sum + (j.notListed ?? 0), 0);
   const more = notListed
-    ? `(${notListed} more artifacts are stored but not listed: a build lists ${buildViewBudget.artifacts})\n`
+    ? `(${notListed} more artifacts are stored but not listed: ` +
+      `a build lists ${buildViewBudget.artifacts})\n`
     : '';
   if (selected.length === 0) return nothing(list.buildId) + more;
 

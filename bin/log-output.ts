@@ -20,8 +20,9 @@ export interface LogOutput {
 
 /**
  * Text for people: a header when a phase appears, its output as it comes
- * (on a terminal, with control characters made visible), a footer when it ends; `Build <id>: <status>` lines, and a last line
- * with how the build ended.
+ * (on a terminal, with control characters made visible), a footer when it
+ * ends; `Build <id>: <status>` lines, and a last line with how the build
+ * ended.
  */
 export class TextLogOutput implements LogOutput {
   #open = false;

@@ -68,7 +68,8 @@ export const logs: Command = {
         const interval = Number(values.interval ?? 1000);
         if (!Number.isInteger(interval) || interval < 10) {
           process.stderr.write(
-            `bakehouse logs: --interval is a whole number of milliseconds, 10 or more, not '${values.interval}'\n`,
+            'bakehouse logs: --interval is a whole number of milliseconds, ' +
+              `10 or more, not '${values.interval}'\n`,
           );
           return 2;
         }
