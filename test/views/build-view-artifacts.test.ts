@@ -4,29 +4,8 @@ import {
   newEvent,
   type TypedNewEvent,
 } from '../../shared/events/catalogue.ts';
-import type { StoredEvent } from '../../shared/events/store.ts';
 import type { BuildView } from '../../shared/views/build-view.ts';
-import { foldStream, projectionFor } from '../../shared/views/projections.ts';
-
-function stored(events: TypedNewEvent<EventType>[]): StoredEvent[] {
-  return events.map((event, index) => ({
-    ...event,
-    streamId: 'build-01JBUILD',
-    version: index + 1,
-    recordedAt: `2026-12-03T10:00:0${index}.000Z`,
-  }));
-}
-
-const requested = newEvent('BuildRequested', {
-  buildId: '01JBUILD',
-  repository: 'acme/widget',
-  sha: 'a'.repeat(40),
-  ref: 'refs/heads/main',
-  branch: 'main',
-  commit: { message: 'Ship it', author: { name: 'Ada', email: 'ada@example.com' } },
-  deliveryId: 'delivery-1',
-  requestedAt: '2026-12-03T10:00:00.000Z',
-});
+import { folded, requested } from './support.ts';
 
 function pushed(fileName: string, size: number, name?: string) {
   return newEvent('ArtifactPushed', {
@@ -41,10 +20,7 @@ function pushed(fileName: string, size: number, name?: string) {
 }
 
 function fold(events: TypedNewEvent<EventType>[]): BuildView | undefined {
-  const projection = projectionFor('build-01JBUILD');
-  if (!projection) throw new Error('build streams have a projection');
-
-  return foldStream(projection, undefined, stored(events)) as BuildView | undefined;
+  return folded<BuildView>('build-01JBUILD', events);
 }
 
 describe('the build view of artifacts', () => {

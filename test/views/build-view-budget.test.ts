@@ -4,35 +4,11 @@ import {
   newEvent,
   type TypedNewEvent,
 } from '../../shared/events/catalogue.ts';
-import type { StoredEvent } from '../../shared/events/store.ts';
 import { type BuildView, buildViewBudget } from '../../shared/views/build-view.ts';
-import {
-  foldStream,
-  projectionFor,
-  viewItemsOf,
-} from '../../shared/views/projections.ts';
+import { projectionFor, viewItemsOf } from '../../shared/views/projections.ts';
+import { folded, requested } from './support.ts';
 
 const streamId = 'build-01JBUILD';
-
-function stored(events: TypedNewEvent<EventType>[]): StoredEvent[] {
-  return events.map((event, index) => ({
-    ...event,
-    streamId,
-    version: index + 1,
-    recordedAt: new Date(Date.UTC(2026, 11, 3, 10) + index * 1000).toISOString(),
-  }));
-}
-
-const requested = newEvent('BuildRequested', {
-  buildId: '01JBUILD',
-  repository: 'acme/widget',
-  sha: 'a'.repeat(40),
-  ref: 'refs/heads/main',
-  branch: 'main',
-  commit: { message: 'Ship it', author: { name: 'Ada', email: 'ada@example.com' } },
-  deliveryId: 'delivery-1',
-  requestedAt: '2026-12-03T10:00:00.000Z',
-});
 
 function pushed(jobId: string, fileName: string) {
   return newEvent('ArtifactPushed', {
@@ -50,11 +26,7 @@ function times<T>(count: number, make: (n: number) => T): T[] {
 }
 
 function fold(events: TypedNewEvent<EventType>[]): BuildView {
-  const projection = projectionFor(streamId);
-  const view = projection && foldStream(projection, undefined, stored(events));
-  if (!view) throw new Error('the build has a view');
-
-  return view as BuildView;
+  return folded<BuildView>(streamId, events);
 }
 
 /** The size of the view's primary item, as JSON: DynamoDB's limit is 400 KB. */

@@ -4,24 +4,11 @@ import {
   newEvent,
   type TypedNewEvent,
 } from '../../shared/events/catalogue.ts';
-import type { StoredEvent } from '../../shared/events/store.ts';
 import type { ImageView } from '../../shared/views/image-view.ts';
-import {
-  foldStream,
-  projectionFor,
-  viewItemsOf,
-} from '../../shared/views/projections.ts';
+import { projectionFor, viewItemsOf } from '../../shared/views/projections.ts';
+import { folded } from './support.ts';
 
 const streamId = 'image-tools';
-
-function stored(events: TypedNewEvent<EventType>[]): StoredEvent[] {
-  return events.map((event, index) => ({
-    ...event,
-    streamId,
-    version: index + 1,
-    recordedAt: new Date(Date.UTC(2026, 11, 3, 10) + index * 1000).toISOString(),
-  }));
-}
 
 function added(version: number) {
   return newEvent('ImageVersionAdded', {
@@ -40,11 +27,11 @@ function added(version: number) {
 /** The image's view and its item in the images list. */
 function fold(events: TypedNewEvent<EventType>[]) {
   const projection = projectionFor(streamId);
-  const view = projection && foldStream(projection, undefined, stored(events));
-  if (!projection || !view) throw new Error('the image has a view');
+  const view = folded<ImageView>(streamId, events);
+  if (!projection) throw new Error('image streams have a projection');
 
   return {
-    view: view as ImageView,
+    view,
     listed: viewItemsOf(projection, streamId, view, events.length).owned[0],
   };
 }
