@@ -203,7 +203,8 @@ function row(label: string, f: Figures, castore?: Figures): string {
     : '';
   return (
     `${label.padEnd(30)} p50 ${f.p50.toFixed(2).padStart(6)} ms  ` +
-    `p99 ${f.p99.toFixed(2).padStart(6)} ms  ${f.perSecond.toFixed(0).padStart(6)} appends/s${ratio}`
+    `p99 ${f.p99.toFixed(2).padStart(6)} ms  ` +
+    `${f.perSecond.toFixed(0).padStart(6)} appends/s${ratio}`
   );
 }
 

@@ -138,7 +138,8 @@ async function main(): Promise<void> {
   const octokit = createServer(createNodeMiddleware(new Webhooks({ secret })));
   await new Promise<void>((resolve) => octokit.listen(0, '127.0.0.1', resolve));
   const address = octokit.address();
-  const octokitUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/api/github/webhooks`;
+  const octokitPort = typeof address === 'object' && address ? address.port : 0;
+  const octokitUrl = `http://127.0.0.1:${octokitPort}/api/github/webhooks`;
 
   try {
     await measure(`${intake.url}/webhook`, 10, 200);
@@ -149,14 +150,16 @@ async function main(): Promise<void> {
       const theirs = await measure(octokitUrl, concurrency, deliveries);
       const row = (name: string, f: Figures) =>
         console.log(
-          `${String(concurrency).padStart(11)}  ${name.padEnd(19)} ${f.p50.toFixed(1).padStart(7)} ` +
+          `${String(concurrency).padStart(11)}  ${name.padEnd(19)} ` +
+            `${f.p50.toFixed(1).padStart(7)} ` +
             `${f.p99.toFixed(1).padStart(7)} ${f.perSecond.toFixed(0).padStart(13)}`,
         );
       row('bakehouse intake', ours);
       row('octokit verify-only', theirs);
       console.log(
         `${' '.repeat(13)}ratio (ours / octokit): p50 ${(ours.p50 / theirs.p50).toFixed(1)}x, ` +
-          `p99 ${(ours.p99 / theirs.p99).toFixed(1)}x, throughput ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
+          `p99 ${(ours.p99 / theirs.p99).toFixed(1)}x, ` +
+          `throughput ${(ours.perSecond / theirs.perSecond).toFixed(2)}x`,
       );
     }
     console.log(`executions started: ${executions}`);

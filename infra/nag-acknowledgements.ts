@@ -94,7 +94,9 @@ export function nagAcknowledgements(bakehouse: Bakehouse): NagAcknowledgement[] 
     ...imagingAcknowledgements(fn),
     ...[runners.role, runners.forkRole].map((role) => ({
       scope: role,
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+      id:
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/' +
+        'AmazonSSMManagedInstanceCore]',
       reason: "AWS's own policy for the SSM agent, which runs every phase of a runner",
     })),
     ...[bakehouse.webhookSecret, bakehouse.githubToken].map((secret) => ({

@@ -192,7 +192,9 @@ function plan(text: string, trigger: Trigger, options: PlanOptions): PlanResult 
   const size = matrixSize(base);
   if (size > maxJobsPerBuild) {
     const at = matrixKeys.flatMap((key) => entryOf(selection.config, key) ?? [])[0];
-    const reason = `The matrix makes ${size} jobs (before matrix.exclude); a build runs at most ${maxJobsPerBuild}`;
+    const reason =
+      `The matrix makes ${size} jobs (before matrix.exclude); ` +
+      `a build runs at most ${maxJobsPerBuild}`;
     sink.error(reason, at?.keyAt ?? { line: 1, column: 1 });
 
     return rejected(sink);

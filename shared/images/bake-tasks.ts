@@ -255,7 +255,8 @@ function required(state: BakeState) {
   const { image, runner, bake } = state;
   if (!image || !runner || !bake?.name) {
     throw new TypeError(
-      `Bake of build ${state.buildId} job ${state.jobId}: the state lacks image, runner or bake name`,
+      `Bake of build ${state.buildId} job ${state.jobId}: ` +
+        'the state lacks image, runner or bake name',
     );
   }
 

@@ -48,8 +48,8 @@ type Deps = Pick<
  * finished (see launchRunner), else is left to the reaper (it expires a phase
  * timeout after launch); an AMI that CreateImage starts then is left (tagged
  * with its build). A FinishJob or FinishBuild running then decides again on
- * the cancelled build and records no second end. Locally the orchestrator waits for its running tasks
- * before the sweep, so none is left.
+ * the cancelled build and records no second end. Locally the orchestrator
+ * waits for its running tasks before the sweep, so none is left.
  * The phase a terminated runner was running is recorded as it ended (killed),
  * possibly just after BuildFinished.
  */

@@ -71,7 +71,8 @@ esac
 export const bashFunctions = `__bh_quote() { printf -v "$1" "'%s'" "\${2//\\'/\\'\\\\\\'\\'}"; }
 __bh_json() {
   local s=$2 i c out=''
-  s=\${s//\\\\/\\\\\\\\}; s=\${s//\\"/\\\\\\"}; s=\${s//$'\\n'/\\\\n}; s=\${s//$'\\r'/\\\\r}; s=\${s//$'\\t'/\\\\t}
+  s=\${s//\\\\/\\\\\\\\}; s=\${s//\\"/\\\\\\"}
+  s=\${s//$'\\n'/\\\\n}; s=\${s//$'\\r'/\\\\r}; s=\${s//$'\\t'/\\\\t}
   if [[ $s == *[$'\\x01'-$'\\x1f']* ]]; then
     for ((i = 0; i < \${#s}; i++)); do
       c=\${s:i:1}
@@ -186,7 +187,8 @@ __bh_clone_folder_allowed() {
     [[ $resolved == "$root"/?* ]]; then
     return 0
   fi
-  [ "$resolved" = "$folder" ] || where=" (it resolves to \${resolved:-a folder that cannot be read})"
+  [ "$resolved" = "$folder" ] ||
+    where=" (it resolves to \${resolved:-a folder that cannot be read})"
   echo "The clone folder $folder$where is outside this runner's folder $__bh_runner_folder:" \\
     "a local runner runs the build with your own rights, so it clones only inside its" \\
     "own folder. Write clone_folder relative to HOME, or under ~/ or /home/appveyor/." >&2
