@@ -7,7 +7,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describePlan } from '../shared/config/describe.ts';
 import { locateConfigOnDisk } from '../shared/config/locate.ts';
-import type { PlanResult, Platform, Trigger } from '../shared/config/plan.ts';
+import {
+  type PlanResult,
+  type Platform,
+  platforms,
+  type Trigger,
+} from '../shared/config/plan.ts';
 import { planBuild } from '../shared/config/planner.ts';
 import { defaultCatalog, findCatalogEntry } from '../shared/images/catalog.ts';
 import { argumentErrorOf } from '../shared/text/argument-error.ts';
@@ -134,8 +139,6 @@ function guessedPlatforms(result: PlanResult): string {
     )
     .join('');
 }
-
-const platforms: readonly Platform[] = ['linux', 'windows', 'macos'];
 
 function isPlatform(text: string): text is Platform {
   return (platforms as readonly string[]).includes(text);

@@ -5,8 +5,10 @@
  * runner script generator and the CLI all read these types.
  */
 
+/** The operating system families of build worker images. */
+export const platforms = ['linux', 'windows', 'macos'] as const;
 /** Operating system family of a build worker image. */
-export type Platform = 'linux' | 'windows' | 'macos';
+export type Platform = (typeof platforms)[number];
 
 /** How one script line runs: plain lines are cmd on Windows and bash on Linux. */
 export type Shell = 'bash' | 'sh' | 'cmd' | 'ps' | 'pwsh';

@@ -16,14 +16,11 @@ import {
   maxTransactionItems,
   type PlannedCommit,
 } from './commit-plan.ts';
-import { itemSize } from './event-item.ts';
 
 /** One commit waiting for its group. */
 interface Waiting<T> {
   readonly plan: PlannedCommit;
   readonly keys: readonly string[];
-  readonly items: number;
-  readonly bytes: number;
   readonly write: () => Promise<T>;
   readonly answer: T;
   readonly resolve: (value: T) => void;
@@ -55,7 +52,7 @@ export class CommitGroups<T> {
    */
   submit(plan: PlannedCommit, write: () => Promise<T>, answer: T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ plan, ...sizeOf(plan), write, answer, resolve, reject });
+      this.#queue.push({ plan, keys: keysOf(plan), write, answer, resolve, reject });
       this.#pump();
     });
   }
@@ -81,8 +78,8 @@ export class CommitGroups<T> {
     for (let i = 0; i < this.#queue.length; ) {
       const next = this.#queue[i] as Waiting<T>;
       const fits =
-        items + next.items <= maxTransactionItems &&
-        bytes + next.bytes <= maxTransactionBytes &&
+        items + next.plan.size.items <= maxTransactionItems &&
+        bytes + next.plan.size.bytes <= maxTransactionBytes &&
         next.keys.every((key) => !keys.has(key));
       if (!fits) {
         i += 1;
@@ -91,8 +88,8 @@ export class CommitGroups<T> {
       this.#queue.splice(i, 1);
       group.push(next);
       for (const key of next.keys) keys.add(key);
-      items += next.items;
-      bytes += next.bytes;
+      items += next.plan.size.items;
+      bytes += next.plan.size.bytes;
     }
 
     return group;
@@ -114,21 +111,12 @@ export class CommitGroups<T> {
   }
 }
 
-/** The keys a plan touches, its items (checks included) and its bytes. */
-function sizeOf(plan: PlannedCommit): Pick<Waiting<unknown>, 'keys' | 'items' | 'bytes'> {
+/** The streams and the idempotency key a plan touches. */
+function keysOf(plan: PlannedCommit): string[] {
   const streams = [...plan.events, ...plan.checks].map((e) => `stream ${e.streamId}`);
-  const keys = [
+
+  return [
     ...new Set(streams),
     ...(plan.idempotency ? [`idempotency ${plan.idempotency.key}`] : []),
   ];
-  const written = [
-    ...plan.events.map((e) => e.item),
-    ...(plan.idempotency ? [plan.idempotency.item] : []),
-  ];
-
-  return {
-    keys,
-    items: written.length + plan.checks.length,
-    bytes: written.reduce((sum, item) => sum + itemSize(item), 0),
-  };
 }

@@ -33,6 +33,14 @@ export interface PlannedCommit {
     readonly streamId: string;
     readonly expectedVersion: number;
   }[];
+  /** Its items in a transaction (written items and checks) and their bytes. */
+  readonly size: TransactionSize;
+}
+
+/** What a commit takes of a transaction's limits. */
+export interface TransactionSize {
+  readonly items: number;
+  readonly bytes: number;
 }
 
 /** Plans a commit recorded at `recordedAt`; throws a typed error when it cannot be written. */
@@ -74,16 +82,19 @@ export function planCommit(commit: Commit, recordedAt: string): PlannedCommit {
   const checks = commit.appends
     .filter((a) => a.expectedVersion > 0)
     .map(({ streamId, expectedVersion }) => ({ streamId, expectedVersion }));
-  assertWithinTransaction(
+  const size = assertWithinTransaction(
     [...events.map((e) => e.item), ...(idempotency ? [idempotency.item] : [])],
     checks.length,
   );
 
-  return { events, ...(idempotency && { idempotency }), checks };
+  return { events, ...(idempotency && { idempotency }), checks, size };
 }
 
 /** Checks the written items and the condition checks (which carry no item) together. */
-function assertWithinTransaction(items: readonly Item[], checks: number): void {
+function assertWithinTransaction(
+  items: readonly Item[],
+  checks: number,
+): TransactionSize {
   const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
   const count = items.length + checks;
   if (count > maxTransactionItems) {
@@ -96,4 +107,6 @@ function assertWithinTransaction(items: readonly Item[], checks: number): void {
   if (bytes > maxTransactionBytes) {
     throw new CommitTooLargeError(items.length, bytes, "DynamoDB's 4 MB per transaction");
   }
+
+  return { items: count, bytes };
 }

@@ -6,6 +6,7 @@
  * stays far below DynamoDB's 400 KB item whatever GitHub sends (up to 25 MB).
  */
 import { cutToBytes } from '../text/bytes.ts';
+import { hasControlCharacter } from '../text/control.ts';
 
 /**
  * An `X-GitHub-Delivery` id: GitHub sends a GUID; intake takes 1–100
@@ -54,16 +55,6 @@ export const maxRefBytes = 1024;
 /** What `git check-ref-format` refuses in a ref, besides control characters and spaces. */
 const refTaboo = /[~^:?*[\\]|\.\.|@\{|\/\/|^\/|(?:^|\/)\.|\.lock(?:\/|$)|[/.]$/;
 
-/** True when `text` has an ASCII control character or a space, which git refuses in a ref. */
-function hasControlOrSpace(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code <= 0x20 || code === 0x7f) return true;
-  }
-
-  return false;
-}
-
 /**
  * True for a ref (`refs/heads/main`) or branch name (`main`) that git would
  * create, within {@link maxRefBytes}.
@@ -73,7 +64,8 @@ export function isRefName(ref: string): boolean {
     ref.length > 0 &&
     ref !== '@' &&
     Buffer.byteLength(ref) <= maxRefBytes &&
-    !hasControlOrSpace(ref) &&
+    !ref.includes(' ') &&
+    !hasControlCharacter(ref) &&
     !refTaboo.test(ref)
   );
 }

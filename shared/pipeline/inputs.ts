@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import { phaseOrder } from '../config/phases.ts';
-import type { PhaseName } from '../config/plan.ts';
+import { type PhaseName, platforms } from '../config/plan.ts';
 
 /**
  * The shapes of the state the pipeline passes between its tasks: ids and a
@@ -56,7 +56,7 @@ export const jobInput = z.object({
   image: z.optional(
     z.object({
       name: z.string(),
-      platform: z.enum(['linux', 'windows', 'macos']),
+      platform: z.enum(platforms),
       ref: z.string(),
       version: z.optional(z.number()),
       base: z.boolean(),
