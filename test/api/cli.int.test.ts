@@ -250,14 +250,7 @@ describe('the bakehouse read commands', () => {
       'done\n',
     );
     await fixture.append(buildStream(buildId), [
-      newEvent('PhaseFinished', {
-        jobId: '1',
-        phase: 'build_script',
-        outcome: 'failed',
-        exitCode: 2,
-        durationMs: 1200,
-        logPointer,
-      }),
+      buildScriptFailed(logPointer),
       newEvent('JobFinished', { jobId: '1', status: 'failed', allowedFailure: false }),
       newEvent('BuildFinished', { status: 'failed' }),
     ]);
@@ -308,16 +301,7 @@ describe('the bakehouse read commands', () => {
       'build_script',
       'linked',
     );
-    await fixture.append(buildStream(runningBuild), [
-      newEvent('PhaseFinished', {
-        jobId: '1',
-        phase: 'build_script',
-        outcome: 'failed',
-        exitCode: 2,
-        durationMs: 1200,
-        logPointer,
-      }),
-    ]);
+    await fixture.append(buildStream(runningBuild), [buildScriptFailed(logPointer)]);
     await fixture.append(buildStream(runningBuild), [
       newEvent('JobFinished', { jobId: '1', status: 'failed', allowedFailure: false }),
       newEvent('BuildFinished', { status: 'failed' }),
@@ -335,3 +319,15 @@ describe('the bakehouse read commands', () => {
     );
   });
 });
+
+/** Job 1's build_script ended with exit code 2 after 1.2 s, its log at `logPointer`. */
+function buildScriptFailed(logPointer: string) {
+  return newEvent('PhaseFinished', {
+    jobId: '1',
+    phase: 'build_script',
+    outcome: 'failed',
+    exitCode: 2,
+    durationMs: 1200,
+    logPointer,
+  });
+}
