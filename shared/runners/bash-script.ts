@@ -47,7 +47,8 @@ export function bashPhaseScript(job: JobPlan, phase: PhasePlan, context: PhaseCo
     `# Bakehouse phase ${phase.name} of job ${job.id} of build ${buildId}.`,
     "__bh_stopped='' && trap '__bh_stopped=1' TERM",
     `__bh_dir=$BAKEHOUSE_STATE_DIR/${q(`${buildId}/${job.id}`)}`,
-    `[ -n "$BAKEHOUSE_STATE_DIR" ] || __bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
+    '[ -n "$BAKEHOUSE_STATE_DIR" ] || ' +
+      `__bh_dir=${defaultLinuxStateRoot}/${q(`${buildId}/${job.id}`)}`,
     '__bh_path=$__bh_dir/bin:$PATH',
     `__bh_phase=${q(phase.name)}`,
     `__bh_runner_folder=\${BAKEHOUSE_RUNNER_FOLDER-}`,
@@ -186,7 +187,9 @@ function phaseBody(job: JobPlan, phase: PhasePlan, context: PhaseContext): strin
   const { repositoryUrl, trigger } = context.build;
   const depth = job.shallowClone ? '1' : String(job.cloneDepth ?? '');
   const depthOption = depth === '' ? '' : ` --depth ${depth}`;
-  const clone = `__bh_clone ${q(repositoryUrl)} "$APPVEYOR_BUILD_FOLDER" ${q(trigger.commit.sha)} ${q(depth)}`;
+  const clone =
+    `__bh_clone ${q(repositoryUrl)} "$APPVEYOR_BUILD_FOLDER" ` +
+    `${q(trigger.commit.sha)} ${q(depth)}`;
 
   return internal(
     `git fetch${depthOption} ${repositoryUrl} ${trigger.commit.sha}`,

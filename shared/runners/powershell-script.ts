@@ -42,7 +42,8 @@ export function powershellPhaseScript(
     "New-Item -ItemType Directory -Force -Path (Join-Path $__bhDir 'bin') | Out-Null",
     "$__bhStale = 'variables.pending', 'messages.pending', 'artifacts.pending', 'exit-requested'",
     'foreach ($__bhName in @($__bhStale) + "$__bhPhase.result.json") {',
-    '  Remove-Item -Force -ErrorAction SilentlyContinue -LiteralPath (Join-Path $__bhDir $__bhName)',
+    '  Remove-Item -Force -ErrorAction SilentlyContinue ' +
+      '-LiteralPath (Join-Path $__bhDir $__bhName)',
     '}',
     "$__bhCli = Join-Path $__bhDir 'bin\\appveyor.ps1'",
     `Set-Content -LiteralPath $__bhCli -Value ${q(appveyorCliPowershell)}`,

@@ -23,5 +23,7 @@ export function keptText(text: string, maxBytes: number): string {
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxBytes) return text;
 
-  return `${cutToBytes(text, maxBytes)}… [Bakehouse kept the first ${maxBytes} of ${bytes} bytes]`;
+  const note = `[Bakehouse kept the first ${maxBytes} of ${bytes} bytes]`;
+
+  return `${cutToBytes(text, maxBytes)}… ${note}`;
 }
